@@ -1,0 +1,7 @@
+"""`python -m briefpress ARGS` == `briefpress ARGS`."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

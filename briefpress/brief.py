@@ -1,0 +1,242 @@
+"""A brief: one Markdown file turned into a frozen record that templates receive as it is."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from .config import SiteConfig
+from .dates import date_from_filename, parse_date
+from .errors import Problem, ProblemError
+from .frontmatter import split_front_matter
+from .markdown import plain_text, render_body, split_heading_title, split_trailing_hashtags
+from .slugs import slugify, tag_key, title_slug
+
+SUMMARY_LENGTH = 280
+MAX_BRIEF_BYTES = 4 * 1024 * 1024
+KNOWN_KEYS = {"title", "date", "tags", "slug", "summary", "draft", "updated"}
+
+
+@dataclass(frozen=True)
+class Brief:
+    source: str
+    """Path of the file relative to the site root (content/2025/08/x.md)."""
+    title: str
+    date: dt.datetime
+    """Publication time, aware, in the site timezone."""
+    slug: str
+    url: str
+    """Path below the base path, e.g. /2025/08/slug/ (use url() in templates)."""
+    tags: tuple[str, ...]
+    """Tags as written, one per tag (case-insensitive), front matter first."""
+    body_html: str
+    summary: str
+    draft: bool = False
+    updated: dt.datetime | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    """Every other front-matter key (image, author, source, ...)."""
+    tag_lines: tuple[int, ...] = ()
+    """Line in the file where each tag is written (for error messages)."""
+    digest: str = ""
+    """Hash of the file's text: what caches and incremental renders key on."""
+
+    @property
+    def tag_keys(self) -> tuple[str, ...]:
+        return tuple(tag_key(t) for t in self.tags)
+
+
+def decode_brief(source: str, raw: bytes) -> str:
+    """UTF-8 text with \\n line ends, or a ProblemError saying why the file is not a brief."""
+    if len(raw) > MAX_BRIEF_BYTES:
+        raise ProblemError(
+            f"file is {len(raw) / 1048576:.1f} MB; a brief may be at most "
+            f"{MAX_BRIEF_BYTES // 1048576} MB"
+        )
+    if b"\0" in raw:
+        line = raw[: raw.index(b"\0")].count(b"\n") + 1
+        raise ProblemError("looks like a binary file (NUL byte); briefs are UTF-8 text", line)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ProblemError(
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8", line
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_brief(
+    source: str, text: str, config: SiteConfig, md: MarkdownIt
+) -> tuple[Brief | None, list[Problem]]:
+    """A Brief from a file's text, or None and every problem found in it."""
+    problems: list[Problem] = []
+
+    def problem(message: str, line: int | None) -> None:
+        problems.append(Problem(source, line, message))
+
+    try:
+        front = split_front_matter(text)
+    except ProblemError as exc:
+        return None, [Problem(source, exc.line, exc.message)]
+    data, lines = front.data, front.key_lines
+    body = front.body
+
+    title_value = data.get("title")
+    heading, rest, _ = split_heading_title(body)
+    if title_value is None and heading is not None:
+        title = plain_text(md, heading)
+        body = rest
+    elif isinstance(title_value, str | int | float) and str(title_value).strip():
+        title = str(title_value).strip()
+    else:
+        title = ""
+        what = "is empty" if title_value is not None else "is missing"
+        problem(
+            f"title {what}: add `title:` to the front matter or begin the body with `# Heading`",
+            lines.get("title", 1),
+        )
+
+    date = _read_date(source, data, lines, config, problem)
+    updated = None
+    if "updated" in data:
+        try:
+            updated = parse_date(data["updated"], config.tz)
+        except ProblemError as exc:
+            problem(exc.message.replace("date:", "updated:", 1), lines.get("updated"))
+
+    slug = _read_slug(data, lines, title, problem)
+
+    body, trailing = split_trailing_hashtags(body)
+    written_tags = _read_tags(data.get("tags"), lines.get("tags"), problem)
+    tag_line = lines.get("tags", 1)
+    body_end = front.body_line + body.count("\n")
+
+    draft = data.get("draft", False)
+    if not isinstance(draft, bool):
+        problem("draft: expected true or false", lines.get("draft"))
+        draft = False
+
+    url = ""
+    if date is not None and slug:
+        url = config.permalink.format(
+            year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}", slug=slug
+        )
+
+    def tag_href(name: str) -> str:
+        return f"{config.base_path}tags/{slugify(name)}/"
+
+    rendered = render_body(md, body, tag_href)
+
+    summary_value = data.get("summary")
+    if summary_value is not None and not isinstance(summary_value, str):
+        problem("summary: expected text", lines.get("summary"))
+        summary_value = None
+    summary = shorten(summary_value.strip() if summary_value else rendered.summary)
+
+    tags: list[str] = []
+    tag_lines: list[int] = []
+    seen: set[str] = set()
+    for name, line in (
+        [(t, tag_line) for t in written_tags]
+        + [(t, body_end + 1) for t in trailing]
+        + [(t, front.body_line) for t in rendered.hashtags]
+    ):
+        key = tag_key(name)
+        if key and key not in seen:
+            seen.add(key)
+            tags.append(name)
+            tag_lines.append(line)
+
+    if problems or date is None:
+        return None, problems
+    meta = {k: v for k, v in data.items() if k not in KNOWN_KEYS}
+    brief = Brief(
+        source=source,
+        title=title,
+        date=date,
+        slug=slug,
+        url=url,
+        tags=tuple(tags),
+        body_html=rendered.html,
+        summary=summary,
+        draft=draft,
+        updated=updated,
+        meta=meta,
+        tag_lines=tuple(tag_lines),
+        digest=hashlib.blake2b(text.encode(), digest_size=12).hexdigest(),
+    )
+    return brief, []
+
+
+def _read_date(source, data, lines, config, problem) -> dt.datetime | None:  # type: ignore[no-untyped-def]
+    if "date" in data:
+        try:
+            return parse_date(data["date"], config.tz)
+        except ProblemError as exc:
+            problem(exc.message, lines.get("date"))
+            return None
+    name = source.rsplit("/", 1)[-1]
+    try:
+        from_name = date_from_filename(name, config.tz)
+    except ProblemError as exc:
+        problem(exc.message, None)
+        return None
+    if from_name is None:
+        problem(
+            "date is missing: add `date: YYYY-MM-DD HH:MM` or name the file YYYY-MM-DD-slug.md",
+            1,
+        )
+    return from_name
+
+
+def _read_slug(data, lines, title, problem) -> str:  # type: ignore[no-untyped-def]
+    if "slug" not in data:
+        slug = title_slug(title) if title else ""
+        if title and not slug:
+            problem(
+                f"title '{title}' gives an empty slug: add `slug:` to the front matter",
+                lines.get("title", 1),
+            )
+        return slug
+    value = data["slug"]
+    text = str(value).strip() if isinstance(value, str | int) else ""
+    bad = [ch for ch in text if ch in "\\?#%" or ch.isspace() or not ch.isprintable()]
+    if not text or "/" in text or ".." in text or bad:
+        problem(
+            f"slug: {value!r} is not usable in a URL (no '/', '..', spaces or empty)",
+            lines.get("slug"),
+        )
+        return ""
+    return text
+
+
+def _read_tags(value, line, problem) -> list[str]:  # type: ignore[no-untyped-def]
+    if value is None:
+        return []
+    if isinstance(value, str):
+        if "," in value:
+            items = value.split(",")
+        elif "#" in value:
+            items = value.split()
+        else:
+            items = [value]
+    elif isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        items = [str(v) for v in value]
+    else:
+        problem('tags: expected a list of names or a string like "#Armenia #USA"', line)
+        return []
+    return [item.strip().lstrip("#").strip() for item in items if item.strip().lstrip("#").strip()]
+
+
+def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:
+    """Cut plain text at a word boundary near `limit` characters, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.-–— ")
+    return cut + "…"

@@ -1,0 +1,97 @@
+"""The build cache in .briefpress-cache/: parsed briefs keyed by file stat and settings."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+CACHE_DIR = ".briefpress-cache"
+_BRIEFS_FILE = "briefs.pickle"
+
+
+@dataclass
+class BriefCache:
+    """Parsed briefs from the last build; an entry counts only while the file's
+    size and mtime are the same and the settings that shape parsing are too."""
+
+    key: str
+    entries: dict[str, tuple[int, int, Any]] = field(default_factory=dict)
+    changed: bool = False
+
+    def get(self, root: Path, source: str) -> Any | None:
+        entry = self.entries.get(source)
+        if entry is None:
+            return None
+        try:
+            stat = (root / source).stat()
+        except OSError:
+            return None
+        if (stat.st_size, stat.st_mtime_ns) != entry[:2]:
+            return None
+        return entry[2]
+
+    def put(self, root: Path, source: str, brief: Any) -> None:
+        try:
+            stat = (root / source).stat()
+        except OSError:
+            return
+        self.entries[source] = (stat.st_size, stat.st_mtime_ns, brief)
+        self.changed = True
+
+    def forget_missing(self, sources: list[str]) -> None:
+        present = set(sources)
+        for source in [s for s in self.entries if s not in present]:
+            del self.entries[source]
+            self.changed = True
+
+
+def cache_key(config_fingerprint: str) -> str:
+    """Everything besides the file itself that changes a parsed brief."""
+    text = f"{__version__}\n{config_fingerprint}"
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def open_cache(root: Path, config_fingerprint: str) -> BriefCache:
+    """The cache for these settings; empty when absent, stale or unreadable."""
+    key = cache_key(config_fingerprint)
+    path = root / CACHE_DIR / _BRIEFS_FILE
+    try:
+        with path.open("rb") as handle:
+            stored_key, entries = pickle.load(handle)
+    except (
+        OSError,
+        EOFError,
+        pickle.UnpicklingError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        ImportError,
+        IndexError,
+    ):
+        return BriefCache(key)
+    if stored_key != key or not isinstance(entries, dict):
+        return BriefCache(key)
+    return BriefCache(key, entries)
+
+
+def save_cache(root: Path, cache: BriefCache) -> None:
+    """Write the cache atomically (a killed build leaves the old one or none)."""
+    if not cache.changed:
+        return
+    folder = root / CACHE_DIR
+    folder.mkdir(exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump((cache.key, cache.entries), out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, folder / _BRIEFS_FILE)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

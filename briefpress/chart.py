@@ -1,0 +1,34 @@
+"""The rhythm of coverage: briefs per month, drawn at build time as an inline SVG bar chart."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .brief import Brief
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    year: int
+    month: int
+    count: int
+
+    @property
+    def url(self) -> str:
+        return f"/{self.year:04d}/{self.month:02d}/"
+
+
+def month_counts(briefs: Sequence[Brief]) -> tuple[MonthCount, ...]:
+    """Briefs per month from the oldest month to the newest, empty months included."""
+    if not briefs:
+        return ()
+    counts = Counter((b.date.year, b.date.month) for b in briefs)
+    first, last = min(counts), max(counts)
+    months: list[MonthCount] = []
+    year, month = first
+    while (year, month) <= last:
+        months.append(MonthCount(year, month, counts.get((year, month), 0)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return tuple(months)

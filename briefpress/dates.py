@@ -1,0 +1,107 @@
+"""Read every date form a brief may use, and write dates out in the site's timezone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+from .errors import ProblemError
+
+EXPECTED = "expected YYYY-MM-DD HH:MM, DD.MM.YYYY HH:MM or ISO 8601"
+
+_DAY_FIRST = re.compile(
+    r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})"
+    r"(?:[ T]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
+)
+_YEAR_FIRST = re.compile(
+    r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
+    r"(?:(?:[ T]+)(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?P<frac>\.\d+)?)?)?"
+    r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2}|[+-]\d{2})?"
+)
+
+
+def parse_date(value: object, tz: ZoneInfo) -> dt.datetime:
+    """An aware datetime in `tz` from a front-matter value; naive values are in `tz`."""
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        moment = dt.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        moment = _parse_text(value.strip())
+    else:
+        raise ProblemError(f"date: expected text, got {type(value).__name__} ({EXPECTED})")
+    try:
+        if moment.tzinfo is None:
+            moment = _localise(moment, tz)
+        return moment.astimezone(tz)
+    except (OverflowError, ValueError):
+        raise ProblemError(f"date: '{value}' is out of range ({EXPECTED})") from None
+
+
+def _parse_text(text: str) -> dt.datetime:
+    match = _DAY_FIRST.fullmatch(text) or _YEAR_FIRST.fullmatch(text)
+    if match is None:
+        raise ProblemError(f"date: '{text}' is not a date ({EXPECTED})")
+    parts = match.groupdict()
+    try:
+        moment = dt.datetime(
+            int(parts["y"]),
+            int(parts["m"]),
+            int(parts["d"]),
+            int(parts["H"] or 0),
+            int(parts["M"] or 0),
+            int(parts["S"] or 0),
+            int(float(parts.get("frac") or 0) * 1_000_000),
+        )
+    except ValueError:
+        raise ProblemError(f"date: '{text}' is not a real day or time ({EXPECTED})") from None
+    offset = parts.get("tz")
+    if offset:
+        moment = moment.replace(tzinfo=_offset(offset, text))
+    return moment
+
+
+def _offset(text: str, whole: str) -> dt.tzinfo:
+    if text == "Z":
+        return dt.UTC
+    digits = text[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+    if hours > 23 or minutes > 59:
+        raise ProblemError(f"date: '{whole}' has an impossible UTC offset '{text}'")
+    delta = dt.timedelta(hours=hours, minutes=minutes)
+    return dt.timezone(-delta if text[0] == "-" else delta)
+
+
+def _localise(moment: dt.datetime, tz: ZoneInfo) -> dt.datetime:
+    """Attach tz to a wall-clock time; a time skipped by a DST change moves forward."""
+    local = moment.replace(tzinfo=tz)
+    roundtrip = local.astimezone(dt.UTC).astimezone(tz)
+    if roundtrip.replace(tzinfo=None) != moment:
+        local = local.replace(fold=1)
+    return local
+
+
+def date_from_filename(name: str, tz: ZoneInfo) -> dt.datetime | None:
+    """The day of a `YYYY-MM-DD-slug.md` file name at 00:00 in tz, or None."""
+    match = re.match(r"(\d{4})-(\d{2})-(\d{2})-", name)
+    if not match:
+        return None
+    try:
+        day = dt.datetime(*(int(g) for g in match.groups()))
+    except ValueError:
+        raise ProblemError(
+            f"file name starts with '{match.group(0)[:-1]}', not a real day"
+        ) from None
+    return _localise(day, tz)
+
+
+def rfc3339(moment: dt.datetime) -> str:
+    """2025-08-06T06:27:00+04:00: feeds, <time datetime>, JSON-LD, sitemap."""
+    return moment.isoformat(timespec="seconds")
+
+
+MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip

@@ -1,0 +1,143 @@
+"""Atom 1.0, JSON Feed 1.1, sitemap and robots.txt, written directly (no template needed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from . import __version__
+from .brief import Brief
+from .config import SiteConfig
+from .dates import rfc3339
+from .model import Site
+from .urls import abs_url_for
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_escape(text: str) -> str:
+    """Escape for XML text and attributes; drop characters XML 1.0 cannot hold."""
+    text = _NOT_XML.sub("", text)
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&apos;")
+    )
+
+
+def render_atom(site: Site, url: str, context: dict[str, Any]) -> str:
+    config = site.config
+    briefs: Sequence[Brief] = context["briefs"]
+    self_url = abs_url_for(config, url)
+    updated = max((_modified(b) for b in briefs), default=None)
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{xml_escape(config.language)}"'
+        f' xml:base="{xml_escape(config.base_url)}">',
+        f"<title>{xml_escape(context['title'])}</title>",
+    ]
+    if config.description:
+        out.append(f"<subtitle>{xml_escape(config.description)}</subtitle>")
+    home = abs_url_for(config, context["page"])
+    out += [
+        f'<link rel="alternate" type="text/html" href="{xml_escape(home)}"/>',
+        f'<link rel="self" type="application/atom+xml" href="{xml_escape(self_url)}"/>',
+        f"<id>{xml_escape(self_url)}</id>",
+        f"<updated>{rfc3339(updated) if updated else '1970-01-01T00:00:00+00:00'}</updated>",
+        f"<author><name>{xml_escape(config.title)}</name></author>",
+        f'<generator version="{__version__}">briefpress</generator>',
+    ]
+    for brief in briefs:
+        link = abs_url_for(config, brief.url)
+        out += [
+            "<entry>",
+            f"<title>{xml_escape(brief.title)}</title>",
+            f'<link rel="alternate" type="text/html" href="{xml_escape(link)}"/>',
+            f"<id>{xml_escape(link)}</id>",
+            f"<published>{rfc3339(brief.date)}</published>",
+            f"<updated>{rfc3339(_modified(brief))}</updated>",
+        ]
+        author = brief.meta.get("author")
+        if isinstance(author, str) and author.strip():
+            out.append(f"<author><name>{xml_escape(author)}</name></author>")
+        for tag in site.tags_of(brief):
+            out.append(f'<category term="{xml_escape(tag.slug)}" label="{xml_escape(tag.name)}"/>')
+        out += [
+            f"<summary>{xml_escape(brief.summary)}</summary>",
+            f'<content type="html">{xml_escape(brief.body_html)}</content>',
+            "</entry>",
+        ]
+    out.append("</feed>")
+    return "\n".join(out) + "\n"
+
+
+def render_json_feed(site: Site, url: str, context: dict[str, Any]) -> str:
+    config = site.config
+    feed: dict[str, Any] = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": context["title"],
+        "home_page_url": abs_url_for(config, context["page"]),
+        "feed_url": abs_url_for(config, url),
+        "language": config.language,
+        "authors": [{"name": config.title}],
+    }
+    if config.description:
+        feed["description"] = config.description
+    items = []
+    for brief in context["briefs"]:
+        link = abs_url_for(config, brief.url)
+        item: dict[str, Any] = {
+            "id": link,
+            "url": link,
+            "title": brief.title,
+            "content_html": brief.body_html,
+            "summary": brief.summary,
+            "date_published": rfc3339(brief.date),
+            "date_modified": rfc3339(_modified(brief)),
+            "tags": [t.name for t in site.tags_of(brief)],
+        }
+        image = brief.meta.get("image")
+        if isinstance(image, str) and image:
+            item["image"] = abs_url_for(config, image)
+        items.append(item)
+    feed["items"] = items
+    return json.dumps(feed, ensure_ascii=False, indent=1) + "\n"
+
+
+def render_sitemap(site: Site, url: str, context: dict[str, Any]) -> str:
+    config = site.config
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    for route in context["pages"]:
+        out.append(f"<url><loc>{xml_escape(abs_url_for(config, route.url))}</loc>")
+        lastmod = page_lastmod(route.context)
+        if lastmod:
+            out[-1] += f"<lastmod>{lastmod}</lastmod>"
+        out[-1] += "</url>"
+    out.append("</urlset>")
+    return "\n".join(out) + "\n"
+
+
+def page_lastmod(context: dict[str, Any]) -> str | None:
+    """Newest date among what a page shows: its brief, or the briefs it lists."""
+    brief = context.get("brief")
+    if isinstance(brief, Brief):
+        return rfc3339(_modified(brief))
+    briefs = context.get("briefs") or ()
+    dates = [_modified(b) for b in briefs]
+    return rfc3339(max(dates)) if dates else None
+
+
+def render_robots(config: SiteConfig) -> str:
+    return f"User-agent: *\nAllow: /\n\nSitemap: {abs_url_for(config, '/sitemap.xml')}\n"
+
+
+def _modified(brief: Brief) -> dt.datetime:
+    return brief.updated if brief.updated and brief.updated > brief.date else brief.date

@@ -1,0 +1,141 @@
+"""Split a brief into front matter (YAML `---` or TOML `+++`) and body, keeping line numbers."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .errors import ProblemError
+
+_Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_NODES = 20_000
+"""Nodes a front matter may expand to, aliases counted each time: stops alias bombs."""
+
+
+class SafeLoader(_Base):  # type: ignore[misc,valid-type]
+    """PyYAML's safe loader (C speed when available) that leaves dates as text.
+
+    Dates are parsed by briefpress itself, so that every form reads the same way
+    and a date without an offset takes the site's timezone.
+    """
+
+
+SafeLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class YamlTooComplex(ProblemError):
+    """Front matter whose aliases expand past MAX_NODES."""
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    data: dict[str, Any]
+    """The parsed mapping (empty when the file has no front matter)."""
+    key_lines: dict[str, int] = field(default_factory=dict)
+    """Line in the file (1-based) of each top-level key."""
+    body: str = ""
+    body_line: int = 1
+    """Line in the file where the body starts."""
+
+
+_FENCE = {"---": "yaml", "+++": "toml"}
+
+
+def split_front_matter(text: str) -> FrontMatter:
+    """Front matter and body of a brief's text (newlines already normalised to \\n)."""
+    first, _, rest = text.partition("\n")
+    kind = _FENCE.get(first.rstrip())
+    if kind is None:
+        return FrontMatter({}, {}, text, 1)
+    fence = first.rstrip()
+    lines = rest.split("\n")
+    for index, line in enumerate(lines):
+        if line.rstrip() == fence or (kind == "yaml" and line.rstrip() == "..."):
+            source = "\n".join(lines[:index])
+            body = "\n".join(lines[index + 1 :])
+            body_line = index + 3
+            break
+    else:
+        raise ProblemError(f"front matter opened with '{fence}' on line 1 is never closed", 1)
+    if kind == "yaml":
+        data, key_lines = _parse_yaml(source)
+    else:
+        data, key_lines = _parse_toml(source)
+    return FrontMatter(data, key_lines, body, body_line)
+
+
+def _parse_yaml(source: str) -> tuple[dict[str, Any], dict[str, int]]:
+    """YAML mapping and key lines; line numbers are in the file (front matter starts on 2)."""
+    loader = SafeLoader(source)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}, {}
+        check_node_budget(node)
+        data = loader.construct_document(node)
+    except YamlTooComplex as exc:
+        raise YamlTooComplex(exc.message, 2) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark else 2
+        reason = exc.problem or exc.context or "unreadable"
+        raise ProblemError(f"invalid YAML front matter: {reason}", line) from None
+    except yaml.YAMLError as exc:
+        raise ProblemError(f"invalid YAML front matter: {exc}", 2) from None
+    except (RecursionError, ValueError, TypeError, OverflowError) as exc:
+        raise ProblemError(f"invalid YAML front matter: {type(exc).__name__}", 2) from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise ProblemError("front matter must be a mapping of keys (title: ..., date: ...)", 2)
+    key_lines = {}
+    if isinstance(node, yaml.MappingNode):
+        key_lines = {str(k.value): k.start_mark.line + 2 for k, _ in node.value}
+    return {str(k): v for k, v in data.items()}, key_lines
+
+
+_TOML_KEY = re.compile(r"^\s*([A-Za-z0-9_-]+|\"[^\"]*\")\s*=")
+
+
+def _parse_toml(source: str) -> tuple[dict[str, Any], dict[str, int]]:
+    try:
+        data = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        line = int(match.group(1)) + 1 if match else 2
+        reason = re.sub(r"\s*\(at line.*\)$", "", str(exc))
+        raise ProblemError(f"invalid TOML front matter: {reason}", line) from None
+    key_lines: dict[str, int] = {}
+    for number, line in enumerate(source.split("\n"), start=2):
+        match = _TOML_KEY.match(line)
+        if match:
+            key_lines.setdefault(match.group(1).strip('"'), number)
+    return data, key_lines
+
+
+def check_node_budget(root: yaml.Node) -> None:
+    """Refuse YAML whose aliases would expand past MAX_NODES (a 'billion laughs' bomb)."""
+    seen = 0
+    stack: list[yaml.Node] = [root]
+    while stack:
+        node = stack.pop()
+        seen += 1
+        if seen > MAX_NODES:
+            raise YamlTooComplex(
+                f"front matter too large or nested: more than {MAX_NODES} values"
+                " (YAML aliases expand each time they are used)"
+            )
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.append(key)
+                stack.append(value)

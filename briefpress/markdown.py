@@ -1,0 +1,206 @@
+"""Markdown to HTML with markdown-it-py, plus the hashtag rules of briefs.
+
+A brief's body is CommonMark with tables, strikethrough, footnotes, linkified
+URLs and heading ids. Hashtags are handled on tokens, never on HTML: a trailing
+block of hashtag-only paragraphs becomes tags, and an inline `#Tag` becomes a
+link to its tag page (but not in code, links, URLs or headings).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from .slugs import slugify
+
+TagHref = Callable[[str], str]
+"""Maps a hashtag as written to the URL of its tag page."""
+
+_HASH_CANDIDATE = re.compile(r"#([^\s#]+)")
+_HEADING_LINE = re.compile(r"# +(?P<title>.+?)(?: +#+)? *")
+
+
+def make_markdown(allow_html: bool) -> MarkdownIt:
+    """One configured parser per build; `allow_html` is the `html` setting."""
+    md = MarkdownIt("commonmark", {"html": allow_html, "linkify": True, "typographer": False})
+    md.enable(["table", "strikethrough", "linkify"])
+    md.use(footnote_plugin)
+    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=_heading_id)
+    md.core.ruler.push("hashtags", _link_hashtags)
+    return md
+
+
+def _heading_id(text: str) -> str:
+    return slugify(text) or "section"
+
+
+def hashtag_at(text: str, start: int) -> str | None:
+    """The hashtag name at text[start] == '#', or None: a letter first, then letters,
+    digits, marks or '_' (any script); trailing punctuation is not part of it."""
+    end = start + 1
+    if end >= len(text) or unicodedata.category(text[end])[0] != "L":
+        return None
+    while end < len(text) and (text[end] == "_" or unicodedata.category(text[end])[0] in "LNM"):
+        end += 1
+    return text[start + 1 : end]
+
+
+def split_trailing_hashtags(body: str) -> tuple[str, list[str]]:
+    """Take the trailing paragraphs made only of hashtags out of the body (seed style)."""
+    lines = body.rstrip().split("\n")
+    tags: list[str] = []
+    end = len(lines)
+    while end > 0:
+        start = end
+        while start > 0 and lines[start - 1].strip():
+            start -= 1
+        block = lines[start:end]
+        found = _hashtag_only(block)
+        if found is None:
+            break
+        tags = found + tags
+        end = start
+        while end > 0 and not lines[end - 1].strip():
+            end -= 1
+    if not tags:
+        return body, []
+    return "\n".join(lines[:end]) + "\n", tags
+
+
+def _hashtag_only(block: list[str]) -> list[str] | None:
+    if not block or any(line.startswith(("    ", "\t")) for line in block):
+        return None
+    found: list[str] = []
+    for word in " ".join(block).split():
+        name = hashtag_at(word, 0) if word.startswith("#") else None
+        if name is None or len(name) != len(word) - 1:
+            return None
+        found.append(name)
+    return found
+
+
+def split_heading_title(body: str) -> tuple[str | None, str, int]:
+    """A body that begins with `# Heading` gives the title: (title, rest, lines removed)."""
+    lines = body.split("\n")
+    skipped = 0
+    while skipped < len(lines) and not lines[skipped].strip():
+        skipped += 1
+    if skipped == len(lines):
+        return None, body, 0
+    match = _HEADING_LINE.fullmatch(lines[skipped].rstrip())
+    if not match:
+        return None, body, 0
+    rest = "\n".join(lines[skipped + 1 :])
+    return match.group("title").strip(), rest, skipped + 1
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    html: str
+    summary: str
+    hashtags: tuple[str, ...]
+    """Inline hashtags as written, in order of appearance."""
+
+
+def render_body(md: MarkdownIt, body: str, tag_href: TagHref) -> RenderedBody:
+    """HTML of a body, its first paragraph as plain text, and the hashtags it links."""
+    env: dict[str, object] = {"tag_href": tag_href, "hashtags": []}
+    tokens = md.parse(body, env)
+    html = md.renderer.render(tokens, md.options, env)
+    hashtags = env["hashtags"]
+    assert isinstance(hashtags, list)
+    return RenderedBody(html, first_paragraph_text(tokens), tuple(hashtags))
+
+
+def plain_text(md: MarkdownIt, source: str) -> str:
+    """Inline Markdown as plain text (a heading used as a title)."""
+    tokens = md.parseInline(source, {"tag_href": None, "hashtags": []})
+    return _inline_text(tokens[0]) if tokens else source
+
+
+def first_paragraph_text(tokens: list[Token]) -> str:
+    for index, token in enumerate(tokens):
+        if token.type == "paragraph_open" and index + 1 < len(tokens):
+            return _inline_text(tokens[index + 1]).strip()
+    return ""
+
+
+def _inline_text(token: Token) -> str:
+    parts: list[str] = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts)
+
+
+def _link_hashtags(state: StateCore) -> None:
+    """Core rule: inline `#Tag` in text becomes a link to the tag page (and a tag)."""
+    tag_href = state.env.get("tag_href")
+    found = state.env.get("hashtags")
+    if tag_href is None or not isinstance(found, list):
+        return
+    tokens = state.tokens
+    for index, block in enumerate(tokens):
+        if block.type != "inline" or not block.children or "#" not in block.content:
+            continue
+        if index > 0 and tokens[index - 1].type == "heading_open":
+            continue
+        block.children = _split_children(block.children, tag_href, found)
+
+
+def _split_children(children: list[Token], tag_href: TagHref, found: list[str]) -> list[Token]:
+    out: list[Token] = []
+    link_depth = 0
+    for position, child in enumerate(children):
+        if child.type == "link_open":
+            link_depth += 1
+        elif child.type == "link_close":
+            link_depth -= 1
+        if child.type != "text" or link_depth or "#" not in child.content:
+            out.append(child)
+            continue
+        previous = children[position - 1].type if position else None
+        line_start = previous in (None, "softbreak", "hardbreak")
+        out.extend(_hashtag_tokens(child.content, line_start, tag_href, found))
+    return out
+
+
+def _hashtag_tokens(
+    text: str, line_start: bool, tag_href: TagHref, found: list[str]
+) -> list[Token]:
+    tokens: list[Token] = []
+    cursor = 0
+    for match in _HASH_CANDIDATE.finditer(text):
+        start = match.start()
+        before_ok = text[start - 1].isspace() if start else line_start
+        name = hashtag_at(text, start) if before_ok else None
+        if name is None:
+            continue
+        if start > cursor:
+            tokens.append(_text(text[cursor:start]))
+        link = Token("link_open", "a", 1)
+        link.attrs = {"href": tag_href(name), "class": "hashtag"}
+        tokens += [link, _text("#" + name), Token("link_close", "a", -1)]
+        found.append(name)
+        cursor = start + 1 + len(name)
+    if cursor == 0:
+        return [_text(text)]
+    if cursor < len(text):
+        tokens.append(_text(text[cursor:]))
+    return tokens
+
+
+def _text(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token

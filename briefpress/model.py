@@ -1,0 +1,293 @@
+"""Stage 2, model: Briefs -> Site (published set, tags, chronology, neighbours, related)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from .brief import Brief
+from .config import SiteConfig
+from .errors import Problem
+from .slugs import slugify, tag_key
+
+RELATED_COUNT = 5
+
+
+@dataclass(frozen=True)
+class Tag:
+    slug: str
+    name: str
+    """Display name: the tag_names entry, else the spelling most briefs use."""
+    briefs: tuple[Brief, ...]
+    """Newest first."""
+
+    @property
+    def count(self) -> int:
+        return len(self.briefs)
+
+    @property
+    def url(self) -> str:
+        return f"/tags/{self.slug}/"
+
+    @property
+    def feed_url(self) -> str:
+        return f"/tags/{self.slug}/feed.xml"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A year or a month of the chronology."""
+
+    year: int
+    month: int | None
+    briefs: tuple[Brief, ...]
+    """Newest first."""
+
+    @property
+    def url(self) -> str:
+        return f"/{self.year:04d}/" if self.month is None else f"/{self.year:04d}/{self.month:02d}/"
+
+    @property
+    def count(self) -> int:
+        return len(self.briefs)
+
+    @property
+    def key(self) -> str:
+        return f"{self.year:04d}" if self.month is None else f"{self.year:04d}-{self.month:02d}"
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the routes need, computed once; templates see it as `site`."""
+
+    config: SiteConfig
+    briefs: tuple[Brief, ...]
+    """Published briefs, newest first."""
+    tags: dict[str, Tag]
+    """By slug, most briefs first, then by name."""
+    years: tuple[Period, ...]
+    """Newest first."""
+    months: tuple[Period, ...]
+    """Newest first."""
+    scheduled: tuple[Brief, ...] = ()
+    """Future briefs left out (listed in the build summary)."""
+    drafts: int = 0
+    """Drafts left out."""
+    _position: dict[str, int] = field(default_factory=dict, repr=False)
+    _tag_of_key: dict[str, str] = field(default_factory=dict, repr=False)
+    _masks: dict[str, int] = field(default_factory=dict, repr=False)
+    """Tag key -> bitset of the positions of its briefs: related() in microseconds."""
+
+    def newer(self, brief: Brief) -> Brief | None:
+        index = self._position[brief.source]
+        return self.briefs[index - 1] if index > 0 else None
+
+    def older(self, brief: Brief) -> Brief | None:
+        index = self._position[brief.source]
+        return self.briefs[index + 1] if index + 1 < len(self.briefs) else None
+
+    def tags_of(self, brief: Brief) -> list[Tag]:
+        """The brief's tags as site Tags (display name, count, url), in its order."""
+        return [self.tags[self._tag_of_key[key]] for key in brief.tag_keys]
+
+    def related(self, brief: Brief) -> list[Brief]:
+        """Up to 5 briefs sharing the most tags with this one, then nearest in time."""
+        return related_briefs(self, brief)
+
+    def period_of(self, brief: Brief, monthly: bool) -> str:
+        return (
+            f"/{brief.date.year:04d}/{brief.date.month:02d}/"
+            if monthly
+            else f"/{brief.date.year:04d}/"
+        )
+
+    @property
+    def newest(self) -> Brief | None:
+        return self.briefs[0] if self.briefs else None
+
+
+def build_site(
+    briefs: Iterable[Brief],
+    config: SiteConfig,
+    *,
+    drafts: bool = False,
+    future: bool = False,
+    now: dt.datetime | None = None,
+) -> tuple[Site, list[Problem]]:
+    """The published site from parsed briefs; collisions and bad tags become problems."""
+    now = now or dt.datetime.now(dt.UTC)
+    published: list[Brief] = []
+    scheduled: list[Brief] = []
+    skipped_drafts = 0
+    for brief in briefs:
+        if brief.draft and not drafts:
+            skipped_drafts += 1
+        elif brief.date > now and not future:
+            scheduled.append(brief)
+        else:
+            published.append(brief)
+    published.sort(key=lambda b: (b.date, b.source), reverse=True)
+    scheduled.sort(key=lambda b: (b.date, b.source))
+
+    problems = _url_collisions(published)
+    tags, tag_of_key, tag_problems = _collect_tags(published, config)
+    problems += tag_problems
+    years, months = _chronology(published)
+    position = {b.source: i for i, b in enumerate(published)}
+    site = Site(
+        config=config,
+        briefs=tuple(published),
+        tags=tags,
+        years=years,
+        months=months,
+        scheduled=tuple(scheduled),
+        drafts=skipped_drafts,
+        _position=position,
+        _tag_of_key=tag_of_key,
+        _masks=_tag_masks(tags, tag_of_key, position),
+    )
+    return site, problems
+
+
+def _url_collisions(briefs: list[Brief]) -> list[Problem]:
+    by_url: dict[str, list[Brief]] = defaultdict(list)
+    for brief in briefs:
+        by_url[brief.url].append(brief)
+    problems = []
+    for url, owners in by_url.items():
+        if len(owners) > 1:
+            names = sorted(b.source for b in owners)
+            for brief in owners:
+                others = ", ".join(n for n in names if n != brief.source)
+                problems.append(
+                    Problem(
+                        brief.source,
+                        1,
+                        f"URL {url} is also the URL of {others}: give one of them another "
+                        "`slug:` or title",
+                    )
+                )
+    return problems
+
+
+def _collect_tags(
+    briefs: list[Brief], config: SiteConfig
+) -> tuple[dict[str, Tag], dict[str, str], list[Problem]]:
+    members: dict[str, list[Brief]] = defaultdict(list)
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    where: dict[str, tuple[str, int]] = {}
+    problems: list[Problem] = []
+    for brief in briefs:
+        for name, key, line in zip(brief.tags, brief.tag_keys, brief.tag_lines, strict=False):
+            members[key].append(brief)
+            spellings[key][name] += 1
+            where.setdefault(key, (brief.source, line))
+    slug_owner: dict[str, str] = {}
+    tag_of_key: dict[str, str] = {}
+    tags: list[Tag] = []
+    for key in sorted(members):
+        slug = slugify(key)
+        source, line = where[key]
+        if not slug:
+            problems.append(
+                Problem(source, line, f"tag '#{key}' has no letters or digits to make a URL from")
+            )
+            continue
+        if slug in slug_owner:
+            other = slug_owner[slug]
+            other_source, other_line = where[other]
+            for (src, ln), name, rival in ((where[key], key, other), (where[other], other, key)):
+                rival_src, rival_ln = where[rival]
+                problems.append(
+                    Problem(
+                        src,
+                        ln,
+                        f"tag '#{name}' and tag '#{rival}' (used in {rival_src}:{rival_ln}) "
+                        f"both make the URL /tags/{slug}/: rename one of them",
+                    )
+                )
+            continue
+        slug_owner[slug] = key
+        tag_of_key[key] = slug
+        counts = spellings[key]
+        best = max(counts.values())
+        name = config.tag_names.get(slug) or min(s for s, n in counts.items() if n == best)
+        tags.append(Tag(slug, name, tuple(members[key])))
+    tags.sort(key=lambda t: (-t.count, tag_key(t.name), t.slug))
+    return {t.slug: t for t in tags}, tag_of_key, problems
+
+
+def _chronology(briefs: list[Brief]) -> tuple[tuple[Period, ...], tuple[Period, ...]]:
+    by_year: dict[int, list[Brief]] = defaultdict(list)
+    by_month: dict[tuple[int, int], list[Brief]] = defaultdict(list)
+    for brief in briefs:
+        by_year[brief.date.year].append(brief)
+        by_month[(brief.date.year, brief.date.month)].append(brief)
+    years = tuple(Period(y, None, tuple(b)) for y, b in sorted(by_year.items(), reverse=True))
+    months = tuple(Period(y, m, tuple(b)) for (y, m), b in sorted(by_month.items(), reverse=True))
+    return years, months
+
+
+def related_briefs(site: Site, brief: Brief, count: int = RELATED_COUNT) -> list[Brief]:
+    """Most shared tags first, then nearest in time; bitsets keep it fast at 100k briefs."""
+    masks = site._masks
+    keys = [k for k in brief.tag_keys if k in masks]
+    if not keys:
+        return []
+    position = site._position[brief.source]
+    self_bit = 1 << position
+    taken = 0
+    chosen: list[Brief] = []
+    for shared in range(len(keys), 0, -1):
+        group = 0
+        for combo in combinations(keys, shared):
+            mask = masks[combo[0]]
+            for key in combo[1:]:
+                mask &= masks[key]
+            group |= mask
+        group &= ~(taken | self_bit)
+        if group:
+            picked = _nearest(site, group, position, count - len(chosen))
+            chosen.extend(picked)
+            for index in (site._position[b.source] for b in picked):
+                taken |= 1 << index
+        if len(chosen) >= count:
+            break
+    return chosen
+
+
+def _nearest(site: Site, mask: int, position: int, want: int) -> list[Brief]:
+    """The `want` set bits of mask nearest in time to the brief at `position`."""
+    newer = mask & ((1 << position) - 1)
+    older = mask >> (position + 1)
+    candidates: list[int] = []
+    while newer and len(candidates) < 2 * want:
+        top = newer.bit_length() - 1
+        candidates.append(top)
+        newer ^= 1 << top
+        if len(candidates) >= want:
+            break
+    found_older = 0
+    while older and found_older < want:
+        low = (older & -older).bit_length() - 1
+        candidates.append(position + 1 + low)
+        older &= older - 1
+        found_older += 1
+    moment = site.briefs[position].date
+    candidates.sort(key=lambda i: (abs(site.briefs[i].date - moment), i))
+    return [site.briefs[i] for i in candidates[:want]]
+
+
+def _tag_masks(
+    tags: dict[str, Tag], tag_of_key: dict[str, str], position: dict[str, int]
+) -> dict[str, int]:
+    masks: dict[str, int] = {}
+    for key, slug in tag_of_key.items():
+        mask = 0
+        for brief in tags[slug].briefs:
+            mask |= 1 << position[brief.source]
+        masks[key] = mask
+    return masks

@@ -1,0 +1,141 @@
+"""Stage 4, render: Route -> bytes, with one Jinja environment for the whole build."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .dates import rfc3339
+from .errors import Problem
+from .feeds import render_atom, render_json_feed, render_robots, render_sitemap
+from .i18n import strings_for
+from .model import Site
+from .routes import Route
+from .themes import Theme
+from .urls import abs_url_for, url_for
+
+Rendered = tuple[Route, bytes]
+
+
+class Renderer:
+    """Renders routes of one site with one theme; remembers which templates failed."""
+
+    def __init__(self, site: Site, theme: Theme, root: Path, search: bool = True) -> None:
+        self.site = site
+        self.root = root
+        self.search = search
+        self.env = make_environment(site, theme, search)
+        self._builtin: dict[str, Callable[[Route], str]] = {
+            "atom": lambda r: render_atom(site, r.url, r.context),
+            "jsonfeed": lambda r: render_json_feed(site, r.url, r.context),
+            "sitemap": lambda r: render_sitemap(site, r.url, r.context),
+            "robots": lambda r: render_robots(site.config),
+            "text": lambda r: str(r.context["text"]),
+        }
+
+    def render(self, route: Route) -> bytes:
+        """The bytes of one page; raises jinja2 errors for the caller to report."""
+        builtin = self._builtin.get(route.template)
+        if builtin is not None:
+            return builtin(route).encode()
+        template = self.env.get_template(route.template)
+        html = template.render(route.context, page_url=route.url)
+        return html.encode()
+
+    def render_all(self, routes: Iterable[Route], problems: list[Problem]) -> Iterator[Rendered]:
+        """Render each route; template errors become problems (once per template)."""
+        failed: set[str] = set()
+        for route in routes:
+            if route.template in failed:
+                continue
+            try:
+                yield route, self.render(route)
+            except Exception as exc:  # a template bug of any kind is a problem in that template
+                failed.add(route.template)
+                problems.append(template_problem(exc, self.root, route))
+
+
+def make_environment(site: Site, theme: Theme, search: bool = True) -> jinja2.Environment:
+    """Autoescape on, StrictUndefined, and the helpers templates are documented to get."""
+    config = site.config
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in theme.template_dirs]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    strings = strings_for(config.language)
+    env.globals.update(
+        site=site,
+        config=config,
+        url=lambda path: url_for(config, path),
+        abs_url=lambda path: abs_url_for(config, path),
+        search_enabled=search,
+        t=strings.text,
+        now_year=None,
+    )
+    env.filters.update(
+        rfc3339=rfc3339,
+        date=strings.format_date,
+        month_name=strings.month_name,
+        reading_time=strings.reading_time,
+        tags=site.tags_of,
+        json_ld=_json_ld,
+    )
+    return env
+
+
+def _json_ld(data: Any) -> Markup:
+    """JSON for a <script type="application/ld+json"> block: '<' escaped, so no '</script>'."""
+    import json
+
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, default=_json_default)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return rfc3339(value)
+    return str(value)
+
+
+def template_problem(exc: Exception, root: Path, route: Route) -> Problem:
+    """path:line of a template error, from Jinja's syntax error or its rewritten traceback."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return Problem(_shown(exc.filename, root), exc.lineno, f"template error: {exc.message}")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return Problem("themes", None, f"template '{exc.name}' not found (needed for {route.url})")
+    filename, line = None, None
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith((".html", ".xml", ".txt", ".j2")):
+            filename, line = name, tb.tb_lineno
+        tb = tb.tb_next
+    return Problem(
+        _shown(filename, root) if filename else route.template,
+        line,
+        f"template error while rendering {route.url}: {exc}",
+    )
+
+
+def _shown(filename: str | None, root: Path) -> str:
+    if not filename:
+        return "themes"
+    path = Path(filename).resolve()
+    try:
+        return path.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        parts = path.parts
+        if "themes" in parts:
+            return "/".join(parts[parts.index("themes") :])
+        return str(path)

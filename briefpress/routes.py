@@ -1,0 +1,249 @@
+"""Stage 3, routes: Site -> every output file as url + template + context.
+
+Pure: nothing here reads or writes files. Each Route carries a `key` that changes
+whenever anything its page shows changes, so serve and the build cache can skip
+pages whose key is the same as last time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .brief import Brief
+from .chart import month_counts
+from .errors import Problem
+from .model import Period, Site, Tag
+
+
+@dataclass(frozen=True)
+class Pager:
+    """One page of a paginated list; urls are below the base path."""
+
+    number: int
+    count: int
+    items: tuple[Brief, ...]
+    base: str
+    """URL of page 1 (e.g. / or /tags/usa/)."""
+
+    def url_of(self, number: int) -> str:
+        return self.base if number == 1 else f"{self.base}page/{number}/"
+
+    @property
+    def url(self) -> str:
+        return self.url_of(self.number)
+
+    @property
+    def prev_url(self) -> str | None:
+        return self.url_of(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.url_of(self.number + 1) if self.number < self.count else None
+
+    @property
+    def pages(self) -> list[tuple[int, str]]:
+        return [(n, self.url_of(n)) for n in range(1, self.count + 1)]
+
+
+@dataclass(frozen=True)
+class Route:
+    url: str
+    """Path below the base path: /, /2025/08/slug/, /feed.xml."""
+    template: str
+    """A theme template (brief.html), or a built-in format: atom, jsonfeed, sitemap, text."""
+    context: dict[str, Any] = field(default_factory=dict)
+    sources: tuple[str, ...] = ()
+    """Brief files the page shows: what serve uses to find pages a change touches."""
+    key: str = ""
+    """Changes whenever the page's content would: equal keys render equal bytes."""
+
+    @property
+    def output(self) -> str:
+        """Relative output path: /a/ -> a/index.html, /feed.xml -> feed.xml."""
+        path = self.url.lstrip("/")
+        return path + "index.html" if path == "" or path.endswith("/") else path
+
+    @property
+    def is_html(self) -> bool:
+        return self.template.endswith(".html")
+
+
+def plan_routes(site: Site, search: bool = True) -> tuple[list[Route], list[Problem]]:
+    """Every page of the site, in a stable order; URL clashes between pages are problems."""
+    routes = [
+        *_home(site),
+        *_briefs(site),
+        *_tags(site),
+        *_chronology(site),
+        *_feeds(site),
+        _route("/search/", "search.html", {"search_enabled": search}, site.briefs[:0], str(search)),
+        _route("/404.html", "404.html", {}, (), ""),
+    ]
+    routes += _extras(site, routes)
+    return routes, _clashes(routes)
+
+
+def _route(
+    url: str, template: str, context: dict[str, Any], briefs: Sequence[Brief], *extra: object
+) -> Route:
+    parts = [template, url, *(b.digest + b.source for b in briefs), *map(str, extra)]
+    key = hashlib.blake2b("\0".join(parts).encode(), digest_size=12).hexdigest()
+    return Route(url, template, context, tuple(b.source for b in briefs), key)
+
+
+def paginate(briefs: Sequence[Brief], per_page: int, base: str) -> Iterator[Pager]:
+    count = max(1, -(-len(briefs) // per_page))
+    for number in range(1, count + 1):
+        items = tuple(briefs[(number - 1) * per_page : number * per_page])
+        yield Pager(number, count, items, base)
+
+
+def _list_pages(site: Site, briefs: Sequence[Brief], base: str, template: str, **context: Any):
+    for pager in paginate(briefs, site.config.per_page, base):
+        extra = [f"{k}={_describe(v)}" for k, v in sorted(context.items())]
+        yield _route(
+            pager.url,
+            template,
+            {**context, "pager": pager, "briefs": pager.items},
+            pager.items,
+            pager.number,
+            pager.count,
+            *extra,
+        )
+
+
+def _describe(value: Any) -> str:
+    """What in a context value can change the page (for route keys)."""
+    if isinstance(value, Tag):
+        return f"{value.name}|{value.count}|{value.briefs[0].date}|{value.briefs[-1].date}"
+    if isinstance(value, Period):
+        return f"{value.key}|{value.count}"
+    return repr(value)
+
+
+def _home(site: Site) -> Iterator[Route]:
+    yield from _list_pages(site, site.briefs, "/", "index.html")
+
+
+def _briefs(site: Site) -> Iterator[Route]:
+    for brief in site.briefs:
+        newer, older = site.newer(brief), site.older(brief)
+        related = site.related(brief)
+        tags = site.tags_of(brief)
+        neighbours = [b for b in (newer, older) if b is not None]
+        yield _route(
+            brief.url,
+            "brief.html",
+            {"brief": brief, "tags": tags, "newer": newer, "older": older, "related": related},
+            [brief, *neighbours, *related],
+            *(f"{t.slug}:{t.name}:{t.count}" for t in tags),
+            newer is None,
+            older is None,
+        )
+
+
+def _tags(site: Site) -> Iterator[Route]:
+    tags = list(site.tags.values())
+    yield _route(
+        "/tags/", "tags.html", {"tags": tags}, (), *(f"{t.slug}:{t.name}:{t.count}" for t in tags)
+    )
+    for tag in tags:
+        chart = month_counts(tag.briefs)
+        yield from _list_pages(site, tag.briefs, tag.url, "tag.html", tag=tag, chart=chart)
+        newest = tag.briefs[: site.config.feed_items]
+        yield _route(
+            tag.feed_url,
+            "atom",
+            {"briefs": newest, "title": f"{tag.name} — {site.config.title}", "page": tag.url},
+            newest,
+            tag.name,
+        )
+
+
+def _chronology(site: Site) -> Iterator[Route]:
+    chart = month_counts(site.briefs)
+    yield _route(
+        "/archive/",
+        "archive.html",
+        {"years": site.years, "months": site.months, "chart": chart},
+        site.briefs,
+    )
+    for periods in (site.years, site.months):
+        for index, period in enumerate(periods):
+            newer = periods[index - 1] if index > 0 else None
+            older = periods[index + 1] if index + 1 < len(periods) else None
+            months = (
+                [m for m in site.months if m.year == period.year] if period.month is None else []
+            )
+            yield _route(
+                period.url,
+                "period.html",
+                {
+                    "period": period,
+                    "briefs": period.briefs,
+                    "newer_period": newer,
+                    "older_period": older,
+                    "months": months,
+                },
+                period.briefs,
+                *(p.key if p else "-" for p in (newer, older)),
+                *(f"{m.key}:{m.count}" for m in months),
+            )
+
+
+def _feeds(site: Site) -> Iterator[Route]:
+    newest = site.briefs[: site.config.feed_items]
+    for url, template in (("/feed.xml", "atom"), ("/feed.json", "jsonfeed")):
+        yield _route(
+            url, template, {"briefs": newest, "title": site.config.title, "page": "/"}, newest
+        )
+
+
+def _extras(site: Site, routes: list[Route]) -> list[Route]:
+    """Files about the other pages: sitemap, robots.txt, .nojekyll, CNAME."""
+    pages = [r for r in routes if r.is_html and r.url != "/404.html"]
+    extras = [
+        _route("/sitemap.xml", "sitemap", {"pages": pages}, (), *(r.key for r in pages)),
+        _route("/robots.txt", "robots", {}, ()),
+        _route("/.nojekyll", "text", {"text": ""}, ()),
+    ]
+    if site.config.cname:
+        extras.append(
+            _route("/CNAME", "text", {"text": site.config.cname + "\n"}, (), site.config.cname)
+        )
+    return extras
+
+
+_BUILTIN_OWNERS = {
+    "index.html": "the home page",
+    "tags.html": "the tags index",
+    "tag.html": "a tag page",
+    "archive.html": "the archive",
+    "period.html": "a period page",
+    "search.html": "the search page",
+}
+
+
+def _clashes(routes: list[Route]) -> list[Problem]:
+    """A brief whose permalink lands on another page (e.g. /tags/) is an error."""
+    owner: dict[str, Route] = {}
+    problems = []
+    for route in routes:
+        other = owner.setdefault(route.output, route)
+        if other is route:
+            continue
+        for mine, theirs in ((route, other), (other, route)):
+            if mine.template == "brief.html":
+                what = _BUILTIN_OWNERS.get(theirs.template, theirs.url)
+                problems.append(
+                    Problem(
+                        mine.sources[0],
+                        1,
+                        f"URL {mine.url} is also {what}: give this brief another `slug:` "
+                        "or change `permalink`",
+                    )
+                )
+    return problems

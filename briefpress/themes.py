@@ -1,0 +1,107 @@
+"""Find a theme and its parents: template folders and static folders, child first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import BriefpressError, Problem
+
+THEMES_DIR = "themes"
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    folders: tuple[Path, ...]
+    """The theme and its parents, child first: the first folder with a file wins."""
+
+    @property
+    def template_dirs(self) -> list[Path]:
+        return [f / "templates" for f in self.folders if (f / "templates").is_dir()]
+
+    @property
+    def static_dirs(self) -> list[Path]:
+        return [f / "static" for f in self.folders if (f / "static").is_dir()]
+
+
+def packaged_default_theme() -> Path:
+    """The default theme: inside the installed package, or at the repository root in a checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here / "themes" / "default"
+    if installed.is_dir():
+        return installed
+    return here.parent / "themes" / "default"
+
+
+def find_theme_folder(root: Path, name: str) -> Path | None:
+    local = root / THEMES_DIR / name
+    if local.is_dir():
+        return local
+    if name == "default":
+        return packaged_default_theme()
+    return None
+
+
+def load_theme(root: Path, name: str) -> Theme:
+    """The theme chain for `name`; a missing theme or a cycle of `extends` is a problem."""
+    folders: list[Path] = []
+    current: str | None = name
+    seen: list[str] = []
+    while current is not None:
+        if current in seen:
+            chain = " -> ".join([*seen, current])
+            raise BriefpressError(
+                [
+                    Problem(
+                        f"{THEMES_DIR}/{current}/theme.yaml",
+                        1,
+                        f"themes extend each other in a circle: {chain}",
+                    )
+                ]
+            )
+        seen.append(current)
+        folder = find_theme_folder(root, current)
+        if folder is None:
+            where = "site.yaml" if len(seen) == 1 else f"{THEMES_DIR}/{seen[-2]}/theme.yaml"
+            raise BriefpressError(
+                [
+                    Problem(
+                        where,
+                        None,
+                        f"theme '{current}' not found: no folder {THEMES_DIR}/{current}/",
+                    )
+                ]
+            )
+        folders.append(folder)
+        current = _parent_of(folder, root)
+    return Theme(name, tuple(folders))
+
+
+def _parent_of(folder: Path, root: Path) -> str | None:
+    manifest = folder / "theme.yaml"
+    if not manifest.is_file():
+        return None
+    shown = _shown(manifest, root)
+    try:
+        data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise BriefpressError(
+            [Problem(shown, mark.line + 1 if mark else None, f"invalid theme.yaml: {exc}")]
+        ) from None
+    if data is None:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("extends", ""), str):
+        raise BriefpressError([Problem(shown, 1, "theme.yaml: expected `extends: THEME`")])
+    parent = data.get("extends")
+    return parent or None
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)

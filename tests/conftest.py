@@ -1,0 +1,131 @@
+"""Shared fixtures: a site written into tmp_path, the CLI run in-process or as a real process."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from briefpress.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO.parent / "shared" / "seed-brief.txt"
+
+MINIMAL_CONFIG = "title: Test Briefing\nbase_url: https://example.org/\ntimezone: UTC\n"
+
+
+def _write(root: Path, files: dict[str, str | bytes]) -> Path:
+    for relpath, content in files.items():
+        path = root / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def write_site(tmp_path: Path) -> Callable[..., Path]:
+    """write_site({path: text}) -> site root; site.yaml defaults to MINIMAL_CONFIG."""
+
+    def write(files: dict[str, str | bytes], config: str | None = MINIMAL_CONFIG) -> Path:
+        root = tmp_path / "site-src"
+        root.mkdir(exist_ok=True)
+        if config is not None and "site.yaml" not in files:
+            files = {"site.yaml": config, **files}
+        return _write(root, files)
+
+    return write
+
+
+@pytest.fixture
+def run_cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+    """run_cli(argv, cwd) -> (exit code, stdout, stderr), calling briefpress in-process."""
+
+    def run(argv: list[str], cwd: Path) -> tuple[int, str, str]:
+        monkeypatch.chdir(cwd)
+        capsys.readouterr()
+        code = main(argv)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def run_process(argv: list[str], cwd: Path, **kwargs) -> subprocess.CompletedProcess[str]:
+    """briefpress as a real process (the console script's module), text output captured."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [sys.executable, "-m", "briefpress", *argv],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=kwargs.pop("timeout", 120),
+        **kwargs,
+    )
+
+
+def page(out: Path, url: str) -> BeautifulSoup:
+    """Parse the built page at a site URL (/tags/usa/ -> out/tags/usa/index.html)."""
+    relpath = url.lstrip("/")
+    if relpath == "" or relpath.endswith("/"):
+        relpath += "index.html"
+    return BeautifulSoup((out / relpath).read_text(encoding="utf-8"), "html.parser")
+
+
+def brief_text(title: str, date: str, tags: list[str] | None = None, body: str = "Body.", **extra) -> str:
+    """A brief's file text with YAML front matter."""
+    lines = ["---", f"title: {title!r}" if "'" not in title else f'title: "{title}"', f"date: {date}"]
+    if tags is not None:
+        lines.append("tags: [" + ", ".join(tags) + "]")
+    lines += [f"{k}: {v}" for k, v in extra.items()]
+    return "\n".join(lines) + "\n---\n" + body + "\n"
+
+
+@pytest.fixture
+def chromium_path() -> str:
+    """Debian's Chromium; a missing browser skips, or fails when BRIEFPRESS_REQUIRE_BROWSER=1 (CI)."""
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        if os.environ.get("BRIEFPRESS_REQUIRE_BROWSER") == "1":
+            pytest.fail("Chromium is required (BRIEFPRESS_REQUIRE_BROWSER=1) but not installed")
+        pytest.skip("no Chromium at /usr/bin/chromium")
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        if os.environ.get("BRIEFPRESS_REQUIRE_BROWSER") == "1":
+            pytest.fail("playwright is required (BRIEFPRESS_REQUIRE_BROWSER=1) but not installed")
+        pytest.skip("playwright is not installed")
+    return path
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture
+def browser(chromium_path: str):
+    """A headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
