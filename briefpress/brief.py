@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping
+import stat
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -14,11 +16,19 @@ from .config import SiteConfig
 from .dates import date_from_filename, parse_date
 from .errors import Problem, ProblemError
 from .frontmatter import split_front_matter
-from .markdown import plain_text, render_body, split_heading_title, split_trailing_hashtags
+from .markdown import (
+    count_words,
+    plain_text,
+    render_body,
+    split_heading_title,
+    split_trailing_hashtags,
+)
 from .slugs import slugify, tag_key, title_slug
 
 SUMMARY_LENGTH = 280
 MAX_BRIEF_BYTES = 4 * 1024 * 1024
+MAX_TAGS = 100
+"""Each tag page lists the brief with all its tags: beyond this, pages grow as tags squared."""
 KNOWN_KEYS = {"title", "date", "tags", "slug", "summary", "draft", "updated"}
 
 
@@ -44,19 +54,36 @@ class Brief:
     """Line in the file where each tag is written (for error messages)."""
     digest: str = ""
     """Hash of the file's text: what caches and incremental renders key on."""
+    words: int = 0
+    """Words in the body (for reading time), counted once at parse time."""
 
     @property
     def tag_keys(self) -> tuple[str, ...]:
         return tuple(tag_key(t) for t in self.tags)
 
 
-def decode_brief(source: str, raw: bytes) -> str:
-    """UTF-8 text with \\n line ends, or a ProblemError saying why the file is not a brief."""
-    if len(raw) > MAX_BRIEF_BYTES:
+def read_brief_bytes(path: Path) -> bytes:
+    """The bytes of a brief file, refusing before reading what no brief can be: a FIFO
+    would block the build, a device (/dev/zero) never ends, a huge file fills memory."""
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise ProblemError("not a regular file (a pipe, device or socket); briefs are text files")
+    _check_size(info.st_size)
+    with path.open("rb") as handle:
+        return handle.read(MAX_BRIEF_BYTES + 1)
+
+
+def _check_size(size: int) -> None:
+    if size > MAX_BRIEF_BYTES:
         raise ProblemError(
-            f"file is {len(raw) / 1048576:.1f} MB; a brief may be at most "
+            f"file is {size / 1048576:.1f} MB; a brief may be at most "
             f"{MAX_BRIEF_BYTES // 1048576} MB"
         )
+
+
+def decode_brief(source: str, raw: bytes) -> str:
+    """UTF-8 text with \\n line ends, or a ProblemError saying why the file is not a brief."""
+    _check_size(len(raw))
     if b"\0" in raw:
         line = raw[: raw.index(b"\0")].count(b"\n") + 1
         raise ProblemError("looks like a binary file (NUL byte); briefs are UTF-8 text", line)
@@ -79,6 +106,8 @@ def parse_brief(
     def problem(message: str, line: int | None) -> None:
         problems.append(Problem(source, line, message))
 
+    if not text.strip():
+        return None, [Problem(source, 1, "file is empty: a brief needs a title and a date")]
     try:
         front = split_front_matter(text)
     except ProblemError as exc:
@@ -87,19 +116,16 @@ def parse_brief(
     body = front.body
 
     title_value = data.get("title")
-    heading, rest, _ = split_heading_title(body)
+    body_line = front.body_line
+    heading, rest, removed = split_heading_title(body)
     if title_value is None and heading is not None:
         title = plain_text(md, heading)
-        body = rest
+        body, body_line = rest, body_line + removed
     elif isinstance(title_value, str | int | float) and str(title_value).strip():
         title = str(title_value).strip()
     else:
         title = ""
-        what = "is empty" if title_value is not None else "is missing"
-        problem(
-            f"title {what}: add `title:` to the front matter or begin the body with `# Heading`",
-            lines.get("title", 1),
-        )
+        problem(_title_problem(title_value), lines.get("title", 1))
 
     date = _read_date(source, data, lines, config, problem)
     updated = None
@@ -114,7 +140,7 @@ def parse_brief(
     body, trailing = split_trailing_hashtags(body)
     written_tags = _read_tags(data.get("tags"), lines.get("tags"), problem)
     tag_line = lines.get("tags", 1)
-    body_end = front.body_line + body.count("\n")
+    body_end = body_line + body.count("\n")
 
     draft = data.get("draft", False)
     if not isinstance(draft, bool):
@@ -144,13 +170,15 @@ def parse_brief(
     for name, line in (
         [(t, tag_line) for t in written_tags]
         + [(t, body_end + 1) for t in trailing]
-        + [(t, front.body_line) for t in rendered.hashtags]
+        + [(t, body_line + line) for t, line in rendered.hashtags]
     ):
         key = tag_key(name)
         if key and key not in seen:
             seen.add(key)
             tags.append(name)
             tag_lines.append(line)
+    if len(tags) > MAX_TAGS:
+        problem(f"{len(tags)} tags; a brief may have at most {MAX_TAGS}", tag_lines[MAX_TAGS])
 
     if problems or date is None:
         return None, problems
@@ -169,8 +197,19 @@ def parse_brief(
         meta=meta,
         tag_lines=tuple(tag_lines),
         digest=hashlib.blake2b(text.encode(), digest_size=12).hexdigest(),
+        words=count_words(rendered.html),
     )
     return brief, []
+
+
+def _title_problem(value: object) -> str:
+    if value is None:
+        what = "is missing"
+    elif isinstance(value, str):
+        what = "is empty"
+    else:
+        what = f"must be text, not {type(value).__name__}"
+    return f"title {what}: add `title:` to the front matter or begin the body with `# Heading`"
 
 
 def _read_date(source, data, lines, config, problem) -> dt.datetime | None:  # type: ignore[no-untyped-def]
@@ -219,18 +258,25 @@ def _read_tags(value, line, problem) -> list[str]:  # type: ignore[no-untyped-de
     if value is None:
         return []
     if isinstance(value, str):
-        if "," in value:
-            items = value.split(",")
-        elif "#" in value:
-            items = value.split()
-        else:
-            items = [value]
-    elif isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
-        items = [str(v) for v in value]
-    else:
-        problem('tags: expected a list of names or a string like "#Armenia #USA"', line)
-        return []
-    return [item.strip().lstrip("#").strip() for item in items if item.strip().lstrip("#").strip()]
+        return split_tags(value)
+    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        return _clean_tags(str(v) for v in value)
+    problem('tags: expected a list of names or a string like "#Armenia #USA"', line)
+    return []
+
+
+def split_tags(text: str) -> list[str]:
+    """Tag names written as one string: "Armenia, USA" or "#Armenia #USA"."""
+    if "," in text:
+        return _clean_tags(text.split(","))
+    if "#" in text:
+        return _clean_tags(text.split())
+    return _clean_tags([text])
+
+
+def _clean_tags(items: Iterable[str]) -> list[str]:
+    names = (item.strip().lstrip("#").strip() for item in items)
+    return [name for name in names if name]
 
 
 def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:

@@ -8,10 +8,13 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
 from .errors import BriefpressError, UsageError
+
+if TYPE_CHECKING:
+    from .pipeline import BuildOptions, BuildReport
 
 COMMANDS = ("build", "serve", "new", "import", "check", "init", "deploy")
 
@@ -153,7 +156,7 @@ def _progress(quiet: bool) -> Callable[[str, int, int], None] | None:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from .pipeline import BuildOptions, build
+    from .pipeline import BuildOptions
 
     options = BuildOptions(
         out=args.out,
@@ -164,19 +167,27 @@ def run_build(args: argparse.Namespace) -> int:
         cache=not args.no_cache,
         strict=args.strict,
     )
+    build_and_report(options, args.quiet, args.timings)
+    return 0
+
+
+def build_and_report(options: BuildOptions, quiet: bool, timings: bool = False) -> BuildReport:
+    """Build the site in the current folder and tell the user how it went (build, deploy)."""
+    from .pipeline import build
+
     started = time.perf_counter()
-    report = build(Path.cwd(), options, _progress(args.quiet))
+    report = build(Path.cwd(), options, _progress(quiet))
     seconds = time.perf_counter() - started
-    if not args.quiet:
+    if not quiet:
         for warning in report.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         for brief in report.site.scheduled:
             print(f"scheduled: {brief.source} ({brief.date.isoformat(timespec='minutes')})")
-        if args.timings:
+        if timings:
             for stage, spent in report.timings.items():
                 print(f"  {stage:<14} {spent:7.3f} s")
         print(build_summary(report, seconds))
-    return 0
+    return report
 
 
 def build_summary(report: object, seconds: float) -> str:

@@ -16,6 +16,7 @@ import yaml
 
 from .errors import BriefpressError, Problem
 from .frontmatter import SafeLoader, YamlTooComplex, check_node_budget
+from .slugs import slugify
 
 CONFIG_FILE = "site.yaml"
 PERMALINK_FIELDS = {"year", "month", "day", "slug"}
@@ -94,11 +95,16 @@ def load_config(root: Path) -> SiteConfig:
     if not path.exists():
         return SiteConfig()
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        raw = path.read_bytes()
+    except OSError as exc:
+        problem = Problem(CONFIG_FILE, None, f"cannot read: {exc.strerror}")
+        raise BriefpressError([problem]) from None
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise BriefpressError(
-            [Problem(CONFIG_FILE, None, f"not valid UTF-8 ({exc.reason} at byte {exc.start})")]
-        ) from None
+        line = raw[: exc.start].count(b"\n") + 1
+        message = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
+        raise BriefpressError([Problem(CONFIG_FILE, line, message)]) from None
     return parse_config(text, CONFIG_FILE)
 
 
@@ -155,7 +161,8 @@ def parse_config(text: str, name: str = CONFIG_FILE) -> SiteConfig:
     if "permalink" in values:
         values["permalink"] = "/" + values["permalink"].strip("/") + "/"
     if "tag_names" in values:
-        values["tag_names"] = {str(k): str(v) for k, v in values["tag_names"].items()}
+        names = values["tag_names"].items()  # keys as slugs, so {USA: U.S.} works too
+        values["tag_names"] = {slugify(str(k)) or str(k): str(v) for k, v in names}
     return SiteConfig(**values)
 
 

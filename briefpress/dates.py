@@ -96,6 +96,13 @@ def date_from_filename(name: str, tz: ZoneInfo) -> dt.datetime | None:
     return _localise(day, tz)
 
 
+def front_matter_date(moment: dt.datetime) -> str:
+    """How `new` and `import` write a date: wall-clock time with its UTC offset
+    (2025-08-06 06:27 +0400), so the instant survives a later change of timezone."""
+    seconds = ":%S" if moment.second else ""
+    return moment.strftime(f"%Y-%m-%d %H:%M{seconds} %z")
+
+
 def rfc3339(moment: dt.datetime) -> str:
     """2025-08-06T06:27:00+04:00: feeds, <time datetime>, JSON-LD, sitemap."""
     return moment.isoformat(timespec="seconds")

@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urljoin
 
 from . import __version__
 from .brief import Brief
@@ -16,6 +17,7 @@ from .model import Site
 from .urls import abs_url_for
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_LINK_ATTRIBUTE = re.compile(r"""\b(href|src)=(["'])(.*?)\2""")
 
 
 def xml_escape(text: str) -> str:
@@ -69,7 +71,7 @@ def render_atom(site: Site, url: str, context: dict[str, Any]) -> str:
             out.append(f'<category term="{xml_escape(tag.slug)}" label="{xml_escape(tag.name)}"/>')
         out += [
             f"<summary>{xml_escape(brief.summary)}</summary>",
-            f'<content type="html">{xml_escape(brief.body_html)}</content>',
+            f'<content type="html">{xml_escape(absolute_links(brief.body_html, link))}</content>',
             "</entry>",
         ]
     out.append("</feed>")
@@ -95,7 +97,7 @@ def render_json_feed(site: Site, url: str, context: dict[str, Any]) -> str:
             "id": link,
             "url": link,
             "title": brief.title,
-            "content_html": brief.body_html,
+            "content_html": absolute_links(brief.body_html, link),
             "summary": brief.summary,
             "date_published": rfc3339(brief.date),
             "date_modified": rfc3339(_modified(brief)),
@@ -110,29 +112,36 @@ def render_json_feed(site: Site, url: str, context: dict[str, Any]) -> str:
 
 
 def render_sitemap(site: Site, url: str, context: dict[str, Any]) -> str:
+    """Every page with its lastmod; pages that sum up the whole site (tags, archive, search)
+    change whenever any brief does, so they take the newest date of all."""
     config = site.config
+    site_modified = max((_modified(b) for b in site.briefs), default=None)
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
     for route in context["pages"]:
-        out.append(f"<url><loc>{xml_escape(abs_url_for(config, route.url))}</loc>")
-        lastmod = page_lastmod(route.context)
+        entry = f"<url><loc>{xml_escape(abs_url_for(config, route.url))}</loc>"
+        lastmod = _page_modified(route.context) or site_modified
         if lastmod:
-            out[-1] += f"<lastmod>{lastmod}</lastmod>"
-        out[-1] += "</url>"
+            entry += f"<lastmod>{rfc3339(lastmod)}</lastmod>"
+        out.append(entry + "</url>")
     out.append("</urlset>")
     return "\n".join(out) + "\n"
 
 
-def page_lastmod(context: dict[str, Any]) -> str | None:
+def _page_modified(context: dict[str, Any]) -> dt.datetime | None:
     """Newest date among what a page shows: its brief, or the briefs it lists."""
     brief = context.get("brief")
     if isinstance(brief, Brief):
-        return rfc3339(_modified(brief))
+        return _modified(brief)
     briefs = context.get("briefs") or ()
-    dates = [_modified(b) for b in briefs]
-    return rfc3339(max(dates)) if dates else None
+    return max((_modified(b) for b in briefs), default=None)
+
+
+def absolute_links(html: str, page: str) -> str:
+    """Links of a brief's HTML resolved against its absolute URL: feed readers show it elsewhere."""
+    return _LINK_ATTRIBUTE.sub(lambda m: f"{m[1]}={m[2]}{urljoin(page, m[3])}{m[2]}", html)
 
 
 def render_robots(config: SiteConfig) -> str:

@@ -64,7 +64,11 @@ def split_front_matter(text: str) -> FrontMatter:
             body_line = index + 3
             break
     else:
-        raise ProblemError(f"front matter opened with '{fence}' on line 1 is never closed", 1)
+        raise ProblemError(
+            f"front matter opened with '{fence}' on line 1 is never closed: "
+            f"add a '{fence}' line after it",
+            1,
+        )
     if kind == "yaml":
         data, key_lines = _parse_yaml(source)
     else:
@@ -80,9 +84,12 @@ def _parse_yaml(source: str) -> tuple[dict[str, Any], dict[str, int]]:
         if node is None:
             return {}, {}
         check_node_budget(node)
+        check_duplicate_keys(node)
         data = loader.construct_document(node)
     except YamlTooComplex as exc:
         raise YamlTooComplex(exc.message, 2) from None
+    except ProblemError:
+        raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else 2
@@ -107,7 +114,7 @@ _TOML_KEY = re.compile(r"^\s*([A-Za-z0-9_-]+|\"[^\"]*\")\s*=")
 
 def _parse_toml(source: str) -> tuple[dict[str, Any], dict[str, int]]:
     try:
-        data = tomllib.loads(source)
+        data = tomllib.loads(source + "\n")  # so an error on the last line has its line
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         line = int(match.group(1)) + 1 if match else 2
@@ -119,6 +126,23 @@ def _parse_toml(source: str) -> tuple[dict[str, Any], dict[str, int]]:
         if match:
             key_lines.setdefault(match.group(1).strip('"'), number)
     return data, key_lines
+
+
+def check_duplicate_keys(root: yaml.Node) -> None:
+    """Refuse a top-level key written twice: YAML would silently keep the last one."""
+    if not isinstance(root, yaml.MappingNode):
+        return
+    first_line: dict[str, int] = {}
+    for key, _ in root.value:
+        if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+            continue
+        line = key.start_mark.line + 2
+        if key.value in first_line:
+            raise ProblemError(
+                f"'{key.value}' is given twice (first on line {first_line[key.value]}): keep one",
+                line,
+            )
+        first_line[key.value] = line
 
 
 def check_node_budget(root: yaml.Node) -> None:

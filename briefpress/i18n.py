@@ -1,19 +1,36 @@
-"""UI strings and date formats per language, without locale.setlocale (no global state)."""
+"""UI strings and date formats per language, without locale.setlocale (no global state).
+
+Each language is one table holding every key (tests check the tables are complete).
+A value is a string, or a tuple of plural forms with `{n}` for t(key, count).
+Date patterns use the fields {d} {month} {month_of} {weekday} {y} {time}.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import MappingProxyType
 
-_EN = MappingProxyType(
+from .markdown import count_words
+
+Table = MappingProxyType[str, object]
+
+_EN: Table = MappingProxyType(
     {
         "months": (
             "January", "February", "March", "April", "May", "June", "July",
             "August", "September", "October", "November", "December",
         ),
-        "months_genitive": None,
+        "months_of": (
+            "January", "February", "March", "April", "May", "June", "July",
+            "August", "September", "October", "November", "December",
+        ),
+        "weekdays": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+        "date_day": "{month} {d}, {y}",
+        "date_weekday": "{weekday}, {month} {d}, {y}",
+        "date_month": "{month} {y}",
+        "date_long": "{month} {d}, {y}, {time}",
         "latest": "Latest",
         "archive": "Archive",
         "tags": "Tags",
@@ -21,24 +38,29 @@ _EN = MappingProxyType(
         "search_placeholder": "Search briefs",
         "search_unavailable": "Search is not available on this build of the site.",
         "skip": "Skip to content",
+        "main_nav": "Sections",
         "newer": "Newer",
         "older": "Older",
+        "more_briefs": "More briefs",
         "related": "Related briefs",
-        "tagged": "Tagged",
-        "briefs": "briefs",
-        "brief_one": "brief",
+        "n_briefs": ("{n} brief", "{n} briefs"),
         "page": "Page",
+        "pages": "Pages",
         "of": "of",
-        "min_read": "min read",
+        "n_min_read": ("{n} min read",),
         "updated": "Updated",
+        "by": "By",
+        "source": "Source",
         "not_found": "Page not found",
         "not_found_text": "There is no page at this address. Try the search, or start from the latest briefs.",
+        "no_briefs": "No briefs yet: add a Markdown file under content/.",
         "feed": "Feed",
+        "atom_feed": "Atom feed",
+        "json_feed": "JSON Feed",
         "subscribe": "Subscribe",
         "all_tags": "All tags",
-        "from": "from",
-        "to": "to",
         "per_month": "Briefs per month",
+        "months_in": "Months",
         "sort_relevance": "Relevance",
         "sort_newest": "Newest first",
         "filter_tag": "Tag",
@@ -46,17 +68,23 @@ _EN = MappingProxyType(
     }
 )  # fmt: skip
 
-_HY = MappingProxyType(
+_HY: Table = MappingProxyType(
     {
-        **_EN,
         "months": (
             "հունվար", "փետրվար", "մարտ", "ապրիլ", "մայիս", "հունիս", "հուլիս",
             "օգոստոս", "սեպտեմբեր", "հոկտեմբեր", "նոյեմբեր", "դեկտեմբեր",
         ),
-        "months_genitive": (
+        "months_of": (
             "հունվարի", "փետրվարի", "մարտի", "ապրիլի", "մայիսի", "հունիսի", "հուլիսի",
             "օգոստոսի", "սեպտեմբերի", "հոկտեմբերի", "նոյեմբերի", "դեկտեմբերի",
         ),
+        "weekdays": (
+            "երկուշաբթի", "երեքշաբթի", "չորեքշաբթի", "հինգշաբթի", "ուրբաթ", "շաբաթ", "կիրակի",
+        ),
+        "date_day": "{d} {month_of} {y} թ.",
+        "date_weekday": "{weekday}, {d} {month_of} {y} թ.",
+        "date_month": "{month} {y} թ.",
+        "date_long": "{d} {month_of} {y} թ., {time}",
         "latest": "Վերջինները",
         "archive": "Արխիվ",
         "tags": "Պիտակներ",
@@ -64,24 +92,29 @@ _HY = MappingProxyType(
         "search_placeholder": "Որոնել",
         "search_unavailable": "Որոնումը հասանելի չէ կայքի այս տարբերակում։",
         "skip": "Անցնել բովանդակությանը",
+        "main_nav": "Բաժիններ",
         "newer": "Ավելի նոր",
         "older": "Ավելի հին",
+        "more_briefs": "Այլ նյութեր",
         "related": "Առնչվող նյութեր",
-        "tagged": "Պիտակներ",
-        "briefs": "նյութ",
-        "brief_one": "նյութ",
+        "n_briefs": ("{n} նյութ",),
         "page": "Էջ",
+        "pages": "Էջեր",
         "of": "/",
-        "min_read": "րոպե ընթերցում",
+        "n_min_read": ("{n} րոպե ընթերցում",),
         "updated": "Թարմացված է",
+        "by": "Հեղինակ՝",
+        "source": "Աղբյուր",
         "not_found": "Էջը չի գտնվել",
         "not_found_text": "Այս հասցեով էջ չկա։ Փորձեք որոնումը կամ սկսեք վերջին նյութերից։",
+        "no_briefs": "Նյութեր դեռ չկան․ ավելացրեք Markdown ֆայլ content/ թղթապանակում։",
         "feed": "Լրահոս",
+        "atom_feed": "Atom լրահոս",
+        "json_feed": "JSON լրահոս",
         "subscribe": "Բաժանորդագրվել",
         "all_tags": "Բոլոր պիտակները",
-        "from": "սկսած",
-        "to": "մինչև",
         "per_month": "Նյութեր ըստ ամիսների",
+        "months_in": "Ամիսներ",
         "sort_relevance": "Համապատասխանություն",
         "sort_newest": "Նախ նորերը",
         "filter_tag": "Պիտակ",
@@ -89,17 +122,23 @@ _HY = MappingProxyType(
     }
 )  # fmt: skip
 
-_RU = MappingProxyType(
+_RU: Table = MappingProxyType(
     {
-        **_EN,
         "months": (
             "январь", "февраль", "март", "апрель", "май", "июнь", "июль",
             "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
         ),
-        "months_genitive": (
+        "months_of": (
             "января", "февраля", "марта", "апреля", "мая", "июня", "июля",
             "августа", "сентября", "октября", "ноября", "декабря",
         ),
+        "weekdays": (
+            "понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье",
+        ),
+        "date_day": "{d} {month_of} {y}",
+        "date_weekday": "{weekday}, {d} {month_of} {y}",
+        "date_month": "{month} {y}",
+        "date_long": "{d} {month_of} {y}, {time}",
         "latest": "Последние",
         "archive": "Архив",
         "tags": "Теги",
@@ -107,24 +146,29 @@ _RU = MappingProxyType(
         "search_placeholder": "Искать в сводках",
         "search_unavailable": "Поиск недоступен в этой сборке сайта.",
         "skip": "Перейти к содержанию",
+        "main_nav": "Разделы",
         "newer": "Новее",
         "older": "Старее",
+        "more_briefs": "Другие материалы",
         "related": "Похожие материалы",
-        "tagged": "Теги",
-        "briefs": "материалов",
-        "brief_one": "материал",
+        "n_briefs": ("{n} материал", "{n} материала", "{n} материалов"),
         "page": "Страница",
+        "pages": "Страницы",
         "of": "из",
-        "min_read": "мин чтения",
+        "n_min_read": ("{n} мин чтения",),
         "updated": "Обновлено",
+        "by": "Автор:",
+        "source": "Источник",
         "not_found": "Страница не найдена",
         "not_found_text": "По этому адресу страницы нет. Попробуйте поиск или начните с последних материалов.",
+        "no_briefs": "Материалов пока нет: добавьте Markdown-файл в папку content/.",
         "feed": "Лента",
+        "atom_feed": "Лента Atom",
+        "json_feed": "JSON Feed",
         "subscribe": "Подписаться",
         "all_tags": "Все теги",
-        "from": "с",
-        "to": "по",
         "per_month": "Материалы по месяцам",
+        "months_in": "Месяцы",
         "sort_relevance": "По релевантности",
         "sort_newest": "Сначала новые",
         "filter_tag": "Тег",
@@ -132,9 +176,23 @@ _RU = MappingProxyType(
     }
 )  # fmt: skip
 
-TABLES = {"en": _EN, "hy": _HY, "ru": _RU}
+
+def _plural_en(n: int) -> int:
+    return 0 if n == 1 else 1
+
+
+def _plural_ru(n: int) -> int:
+    """CLDR: 1 материал, 2 материала, 5 материалов (21 -> one, 12 -> many)."""
+    if n % 10 == 1 and n % 100 != 11:
+        return 0
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return 1
+    return 2
+
+
+TABLES: dict[str, Table] = {"en": _EN, "hy": _HY, "ru": _RU}
+PLURALS: dict[str, Callable[[int], int]] = {"en": _plural_en, "hy": lambda n: 0, "ru": _plural_ru}
 WORDS_PER_MINUTE = 220
-_TAG = re.compile(r"<[^>]+>")
 
 
 @dataclass(frozen=True)
@@ -142,38 +200,50 @@ class Strings:
     """The strings of one language, with the date formats templates use."""
 
     language: str
-    table: MappingProxyType[str, object]
+    table: Table
 
-    def text(self, key: str) -> str:
+    def text(self, key: str, count: int | None = None) -> str:
+        """t('archive') -> 'Archive'; t('n_briefs', 3) -> '3 briefs' in the right plural form."""
         value = self.table.get(key)
+        if isinstance(value, tuple) and count is not None:
+            form = value[min(PLURALS[self.language](count), len(value) - 1)]
+            return str(form).format(n=count)
         return value if isinstance(value, str) else key
 
     def month_name(self, month: int) -> str:
-        months = self.table["months"]
-        assert isinstance(months, tuple)
-        return str(months[month - 1])
+        return str(self._names("months")[month - 1])
 
     def format_date(self, moment: dt.datetime, style: str = "long") -> str:
-        """'6 August 2025, 06:27' (long), '6 August 2025' (day), 'August 2025' (month), '06:27' (time)."""
-        months = self.table["months"]
-        genitive = self.table["months_genitive"] or months
-        assert isinstance(months, tuple) and isinstance(genitive, tuple)
-        day = f"{moment.day} {genitive[moment.month - 1]} {moment.year}"
-        if self.language == "en":
-            day = f"{months[moment.month - 1]} {moment.day}, {moment.year}"
+        """Styles: long (with time), day, weekday (day with its weekday), month, time."""
         time = f"{moment.hour:02d}:{moment.minute:02d}"
-        if style == "day":
-            return day
-        if style == "month":
-            return f"{months[moment.month - 1]} {moment.year}"
         if style == "time":
             return time
-        return f"{day}, {time}"
+        pattern = self.table[f"date_{style}"]
+        assert isinstance(pattern, str)
+        return pattern.format(
+            d=moment.day,
+            y=moment.year,
+            month=self._names("months")[moment.month - 1],
+            month_of=self._names("months_of")[moment.month - 1],
+            weekday=self._names("weekdays")[moment.weekday()],
+            time=time,
+        )
 
-    def reading_time(self, html: str) -> int:
-        """Minutes to read a body at ~220 words a minute, at least 1."""
-        words = len(_TAG.sub(" ", html).split())
+    def reading_time(self, text: object) -> int:
+        """Minutes to read a brief (or HTML) at ~220 words a minute, at least 1.
+
+        Pass the brief (`brief | reading_time`): its word count is computed once at parse
+        time; counting a body's HTML on every list page would dominate rendering.
+        """
+        words = getattr(text, "words", None)
+        if not isinstance(words, int):
+            words = count_words(str(text))
         return max(1, round(words / WORDS_PER_MINUTE))
+
+    def _names(self, key: str) -> tuple[str, ...]:
+        names = self.table[key]
+        assert isinstance(names, tuple)
+        return names
 
 
 def strings_for(language: str) -> Strings:

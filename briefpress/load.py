@@ -4,23 +4,32 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from .brief import Brief, decode_brief, parse_brief
+from .brief import Brief, decode_brief, parse_brief, read_brief_bytes
 from .cache import BriefCache
-from .config import SiteConfig
-from .errors import Problem, ProblemError
+from .config import CONFIG_FILE, SiteConfig
+from .errors import Problem, ProblemError, UsageError
 from .markdown import make_markdown
+from .parallel import available_cpus, fork_map
 
 CONTENT_DIR = "content"
 PARALLEL_FROM = 400
 """Below this many files to parse, a process pool costs more than it saves."""
 
 Parsed = tuple[Brief | None, list[Problem]]
+
+
+def require_site(root: Path) -> None:
+    """Authoring commands work inside a site: refuse a folder that is clearly not one."""
+    if not (root / CONFIG_FILE).is_file() and not (root / CONTENT_DIR).is_dir():
+        raise UsageError(
+            f"{root} is not a briefpress site (no {CONFIG_FILE}, no {CONTENT_DIR}/): run this "
+            "in the folder of your site, or create one with `briefpress init DIR`"
+        )
 
 
 def find_brief_files(root: Path) -> list[str]:
@@ -67,29 +76,26 @@ def load_briefs(
 def parse_files(
     root: Path, sources: Sequence[str], config: SiteConfig, workers: int | None = None
 ) -> Iterable[Parsed]:
-    """Parsed briefs in the order of `sources`, in worker processes when there are many."""
-    workers = workers if workers is not None else (os.cpu_count() or 1)
+    """Parsed briefs in the order of `sources`, in forked workers when there are many."""
+    workers = workers if workers is not None else available_cpus()
     if len(sources) < PARALLEL_FROM or workers < 2:
         return [parse_file(root, source, config) for source in sources]
+    markdown_for(config.html)  # build the parser once, before forking
     size = max(50, len(sources) // (workers * 4))
-    chunks = [list(sources[i : i + size]) for i in range(0, len(sources), size)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        results = pool.map(_parse_chunk, [root] * len(chunks), chunks, [config] * len(chunks))
-        return [parsed for chunk in results for parsed in chunk]
+    chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
 
+    def parse_chunk(chunk: Sequence[str]) -> list[Parsed]:
+        return [parse_file(root, source, config) for source in chunk]
 
-def _parse_chunk(root: Path, sources: list[str], config: SiteConfig) -> list[Parsed]:
-    return [parse_file(root, source, config) for source in sources]
+    return [parsed for chunk in fork_map(parse_chunk, chunks, workers) for parsed in chunk]
 
 
 def parse_file(root: Path, source: str, config: SiteConfig) -> Parsed:
     """One brief from disk; every way it can fail becomes a Problem."""
     try:
-        raw = (root / source).read_bytes()
+        text = decode_brief(source, read_brief_bytes(root / source))
     except OSError as exc:
         return None, [Problem(source, None, f"cannot read: {exc.strerror}")]
-    try:
-        text = decode_brief(source, raw)
     except ProblemError as exc:
         return None, [Problem(source, exc.line, exc.message)]
     try:

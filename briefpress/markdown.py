@@ -32,10 +32,26 @@ def make_markdown(allow_html: bool) -> MarkdownIt:
     """One configured parser per build; `allow_html` is the `html` setting."""
     md = MarkdownIt("commonmark", {"html": allow_html, "linkify": True, "typographer": False})
     md.enable(["table", "strikethrough", "linkify"])
+    _autolink_like_github(md)
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=_heading_id)
     md.core.ruler.push("hashtags", _link_hashtags)
     return md
+
+
+def _autolink_like_github(md: MarkdownIt) -> None:
+    """Link bare URLs as GitHub does: http(s)://, www. and e-mail addresses only.
+
+    linkify-it's own pretest also looks for bare domains (example.com); that regex
+    costs about 40% of parsing a brief, and GitHub does not link those either.
+    """
+    linkify = md.linkify
+    full_pretest = linkify.pretest
+
+    def pretest(text: str) -> bool:
+        return ("://" in text or "www." in text or "@" in text) and full_pretest(text)
+
+    linkify.pretest = pretest
 
 
 def _heading_id(text: str) -> str:
@@ -106,8 +122,9 @@ def split_heading_title(body: str) -> tuple[str | None, str, int]:
 class RenderedBody:
     html: str
     summary: str
-    hashtags: tuple[str, ...]
-    """Inline hashtags as written, in order of appearance."""
+    hashtags: tuple[tuple[str, int], ...]
+    """Inline hashtags as written, in order of appearance, each with its line in the body
+    (0-based), so a problem with a tag can name where it is used."""
 
 
 def render_body(md: MarkdownIt, body: str, tag_href: TagHref) -> RenderedBody:
@@ -124,6 +141,14 @@ def plain_text(md: MarkdownIt, source: str) -> str:
     """Inline Markdown as plain text (a heading used as a title)."""
     tokens = md.parseInline(source, {"tag_href": None, "hashtags": []})
     return _inline_text(tokens[0]) if tokens else source
+
+
+_HTML_TAG = re.compile(r"<[^>]+>")
+
+
+def count_words(html: str) -> int:
+    """Words of rendered HTML, markup left out."""
+    return len(_HTML_TAG.sub(" ", html).split())
 
 
 def first_paragraph_text(tokens: list[Token]) -> str:
@@ -155,14 +180,19 @@ def _link_hashtags(state: StateCore) -> None:
             continue
         if index > 0 and tokens[index - 1].type == "heading_open":
             continue
-        block.children = _split_children(block.children, tag_href, found)
+        first_line = block.map[0] if block.map else 0
+        block.children = _split_children(block.children, tag_href, found, first_line)
 
 
-def _split_children(children: list[Token], tag_href: TagHref, found: list[str]) -> list[Token]:
+def _split_children(
+    children: list[Token], tag_href: TagHref, found: list[tuple[str, int]], line: int
+) -> list[Token]:
     out: list[Token] = []
     link_depth = 0
     for position, child in enumerate(children):
-        if child.type == "link_open":
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1
+        elif child.type == "link_open":
             link_depth += 1
         elif child.type == "link_close":
             link_depth -= 1
@@ -171,12 +201,12 @@ def _split_children(children: list[Token], tag_href: TagHref, found: list[str]) 
             continue
         previous = children[position - 1].type if position else None
         line_start = previous in (None, "softbreak", "hardbreak")
-        out.extend(_hashtag_tokens(child.content, line_start, tag_href, found))
+        out.extend(_hashtag_tokens(child.content, line_start, tag_href, found, line))
     return out
 
 
 def _hashtag_tokens(
-    text: str, line_start: bool, tag_href: TagHref, found: list[str]
+    text: str, line_start: bool, tag_href: TagHref, found: list[tuple[str, int]], line: int
 ) -> list[Token]:
     tokens: list[Token] = []
     cursor = 0
@@ -191,7 +221,7 @@ def _hashtag_tokens(
         link = Token("link_open", "a", 1)
         link.attrs = {"href": tag_href(name), "class": "hashtag"}
         tokens += [link, _text("#" + name), Token("link_close", "a", -1)]
-        found.append(name)
+        found.append((name, line))
         cursor = start + 1 + len(name)
     if cursor == 0:
         return [_text(text)]

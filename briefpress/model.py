@@ -6,7 +6,6 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import combinations
 
 from .brief import Brief
 from .config import SiteConfig
@@ -91,7 +90,8 @@ class Site:
 
     def tags_of(self, brief: Brief) -> list[Tag]:
         """The brief's tags as site Tags (display name, count, url), in its order."""
-        return [self.tags[self._tag_of_key[key]] for key in brief.tag_keys]
+        keys = (key for key in brief.tag_keys if key in self._tag_of_key)  # bad tags: a problem
+        return [self.tags[self._tag_of_key[key]] for key in keys]
 
     def related(self, brief: Brief) -> list[Brief]:
         """Up to 5 briefs sharing the most tags with this one, then nearest in time."""
@@ -181,7 +181,8 @@ def _collect_tags(
     where: dict[str, tuple[str, int]] = {}
     problems: list[Problem] = []
     for brief in briefs:
-        for name, key, line in zip(brief.tags, brief.tag_keys, brief.tag_lines, strict=False):
+        lines = brief.tag_lines or (1,) * len(brief.tags)  # a Brief built in code has none
+        for name, key, line in zip(brief.tags, brief.tag_keys, lines, strict=True):
             members[key].append(brief)
             spellings[key][name] += 1
             where.setdefault(key, (brief.source, line))
@@ -192,9 +193,8 @@ def _collect_tags(
         slug = slugify(key)
         source, line = where[key]
         if not slug:
-            problems.append(
-                Problem(source, line, f"tag '#{key}' has no letters or digits to make a URL from")
-            )
+            message = f"tag '#{key}' has no letters or digits to make a URL from: rename it"
+            problems.append(Problem(source, line, message))
             continue
         if slug in slug_owner:
             other = slug_owner[slug]
@@ -232,52 +232,65 @@ def _chronology(briefs: list[Brief]) -> tuple[tuple[Period, ...], tuple[Period, 
 
 
 def related_briefs(site: Site, brief: Brief, count: int = RELATED_COUNT) -> list[Brief]:
-    """Most shared tags first, then nearest in time; bitsets keep it fast at 100k briefs."""
-    masks = site._masks
-    keys = [k for k in brief.tag_keys if k in masks]
-    if not keys:
-        return []
+    """Most shared tags first, then nearest in time (then nearest in the list, then newer).
+
+    Bitsets keep it fast at 100k briefs: the masks of the brief's tags are summed as a
+    bit-sliced counter, so "shares exactly n tags" is a few big-int operations whatever
+    the number of tags (trying every combination of tags would be exponential).
+    """
+    masks = [site._masks[key] for key in brief.tag_keys if key in site._masks]
     position = site._position[brief.source]
-    self_bit = 1 << position
-    taken = 0
+    planes = _bit_sliced_sum(masks)
     chosen: list[Brief] = []
-    for shared in range(len(keys), 0, -1):
-        group = 0
-        for combo in combinations(keys, shared):
-            mask = masks[combo[0]]
-            for key in combo[1:]:
-                mask &= masks[key]
-            group |= mask
-        group &= ~(taken | self_bit)
+    for shared in range(len(masks), 0, -1):
+        if shared.bit_length() > len(planes):
+            continue  # no brief has that many tags in common with this one
+        group = ~(1 << position)
+        for bit, plane in enumerate(planes):
+            group &= plane if shared >> bit & 1 else ~plane
         if group:
-            picked = _nearest(site, group, position, count - len(chosen))
-            chosen.extend(picked)
-            for index in (site._position[b.source] for b in picked):
-                taken |= 1 << index
-        if len(chosen) >= count:
-            break
+            chosen += _nearest(site, group, position, count - len(chosen))
+            if len(chosen) >= count:
+                break
     return chosen
 
 
+def _bit_sliced_sum(masks: list[int]) -> list[int]:
+    """Add bitsets up: bit i of planes[j] is bit j of how many masks have bit i set."""
+    planes: list[int] = []
+    for mask in masks:
+        carry = mask
+        for index, plane in enumerate(planes):
+            planes[index] = plane ^ carry
+            carry &= plane
+            if not carry:
+                break
+        if carry:
+            planes.append(carry)
+    return planes
+
+
 def _nearest(site: Site, mask: int, position: int, want: int) -> list[Brief]:
-    """The `want` set bits of mask nearest in time to the brief at `position`."""
+    """The `want` briefs of mask nearest in time to the one at `position`.
+
+    Briefs are sorted newest first, so the nearest ones are the closest set bits on
+    either side of `position`: `want` from each side are enough to choose from.
+    """
     newer = mask & ((1 << position) - 1)
     older = mask >> (position + 1)
     candidates: list[int] = []
-    while newer and len(candidates) < 2 * want:
+    while newer and len(candidates) < want:
         top = newer.bit_length() - 1
         candidates.append(top)
         newer ^= 1 << top
-        if len(candidates) >= want:
+    for _ in range(want):
+        if not older:
             break
-    found_older = 0
-    while older and found_older < want:
         low = (older & -older).bit_length() - 1
         candidates.append(position + 1 + low)
         older &= older - 1
-        found_older += 1
     moment = site.briefs[position].date
-    candidates.sort(key=lambda i: (abs(site.briefs[i].date - moment), i))
+    candidates.sort(key=lambda i: (abs(site.briefs[i].date - moment), abs(i - position), i))
     return [site.briefs[i] for i in candidates[:want]]
 
 

@@ -6,24 +6,26 @@ load -> model -> routes -> render -> write -> index; each stage is timed.
 from __future__ import annotations
 
 import datetime as dt
-import os
+import hashlib
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import __version__
 from .brief import Brief
 from .cache import BriefCache, open_cache, save_cache
 from .config import SiteConfig, load_config
 from .errors import BriefpressError, Problem
 from .load import load_briefs
 from .model import Site, build_site
+from .parallel import available_cpus, fork_map
 from .render import Renderer
 from .routes import Route, plan_routes
 from .statics import collect_static
 from .themes import Theme, load_theme
-from .write import SiteWriter, WriteReport, check_output_dir
+from .write import Manifest, SiteWriter, WriteReport, check_output_dir, file_digest
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): called while long stages run."""
@@ -88,11 +90,64 @@ def model_site(
     """Load and model: every problem of the content is gathered, none is raised."""
     with timer.stage("load"):
         briefs, problems = load_briefs(root, config, cache, options.workers)
+    site, model_problems = model_briefs(briefs, config, options, timer)
+    return site, briefs, problems + model_problems
+
+
+def model_briefs(
+    briefs: Iterable[Brief], config: SiteConfig, options: BuildOptions, timer: Timer
+) -> tuple[Site, list[Problem]]:
+    """The published site from parsed briefs, as the options (drafts, future, now) want it."""
     with timer.stage("model"):
-        site, model_problems = build_site(
+        return build_site(
             briefs, config, drafts=options.drafts, future=options.future, now=options.now
         )
-    return site, briefs, problems + model_problems
+
+
+def plan_site(
+    root: Path,
+    config: SiteConfig,
+    options: BuildOptions,
+    timer: Timer,
+    cache: BriefCache | None = None,
+) -> tuple[Site, list[Route], list[Problem], list[Problem]]:
+    """Load, model and route: (site, routes, problems, warnings); `strict` counts warnings."""
+    site, _, problems = model_site(root, config, options, timer, cache)
+    routes, route_problems, warnings = route_site(site, options, timer)
+    return site, routes, problems + route_problems, warnings
+
+
+def route_site(
+    site: Site, options: BuildOptions, timer: Timer
+) -> tuple[list[Route], list[Problem], list[Problem]]:
+    """Every page of a modelled site: (routes, problems, warnings); `strict` counts warnings."""
+    with timer.stage("routes"):
+        routes, problems = plan_routes(site, options.search)
+    warnings = content_warnings(site)
+    return routes, problems + (warnings if options.strict else []), warnings
+
+
+@dataclass(frozen=True)
+class Validation:
+    """What `check` learns from a build that writes nothing."""
+
+    site: Site
+    theme: Theme
+    routes: list[Route]
+    problems: list[Problem]
+    warnings: list[Problem]
+
+
+def validate(root: Path, options: BuildOptions) -> Validation:
+    """Every stage of a build but writing: pages are rendered in memory, no cache is used."""
+    root = root.resolve()
+    timer = Timer()
+    config, theme = read_site(root, options)
+    site, routes, problems, warnings = plan_site(root, config, options, timer)
+    renderer = Renderer(site, theme, root, options.search)
+    for _ in renderer.render_all(routes, problems):
+        pass  # rendering is the check; the bytes are not needed
+    return Validation(site, theme, routes, problems, warnings)
 
 
 def build(root: Path, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
@@ -105,44 +160,112 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
         check_output_dir(root, out, theme.folders)
         cache = open_cache(root, config.fingerprint()) if options.cache else None
 
-    site, _, problems = model_site(root, config, options, timer, cache)
-    with timer.stage("routes"):
-        routes, route_problems = plan_routes(site, options.search)
-    problems += route_problems
-    warnings = content_warnings(site)
-    if options.strict:
-        problems += warnings
+    site, routes, problems, warnings = plan_site(root, config, options, timer, cache)
     if problems:
         raise BriefpressError(problems)
-
-    writer = SiteWriter(out)
-    try:
-        render_problems: list[Problem] = []
-        renderer = Renderer(site, theme, root, options.search)
-        with timer.stage("render+write"):
-            total = len(routes)
-            for done, (route, data) in enumerate(renderer.render_all(routes, render_problems), 1):
-                writer.add(route.output, data)
-                if progress and done % 250 == 0:
-                    progress("render", done, total)
-            if render_problems:
-                raise BriefpressError(render_problems)
-            for relpath, source in collect_static(root, theme, routes):
-                writer.add_file(relpath, source)
-        if options.search:
-            from .index import index_site
-
-            with timer.stage("index"):
-                index_site(writer.temp, config, progress)
-        with timer.stage("swap"):
-            report = writer.commit()
-    except BaseException:
-        writer.abort()
-        raise
+    report = write_site(root, site, theme, routes, out, options, timer, progress)
     if cache is not None:
         with timer.stage("cache"):
             save_cache(root, cache)
     return BuildReport(site, routes, report, out, timer.timings, warnings)
+
+
+def write_site(
+    root: Path,
+    site: Site,
+    theme: Theme,
+    routes: list[Route],
+    out: Path,
+    options: BuildOptions,
+    timer: Timer,
+    progress: Progress | None = None,
+    *,
+    index: bool = True,
+    previous: Manifest | None = None,
+) -> WriteReport:
+    """Render, copy static files, index and swap in: every stage after planning.
+
+    serve passes `index=False` (it indexes in the background) and `previous`, what it
+    knows of its folder, which it updates in place between full builds.
+    """
+    workers = options.workers or available_cpus()
+    writer = SiteWriter(out, render_fingerprint(site.config, theme, options), previous)
+    try:
+        statics = [(rel, src, file_digest(src)) for rel, src in collect_static(root, theme, routes)]
+        pages = {route.output: route.key for route in routes}
+        if writer.is_current(pages, {rel: digest for rel, _, digest in statics}):
+            writer.abort()  # the output already is this build: leave it as it is
+            return WriteReport(files=dict(writer.previous.files), keys=pages)
+        renderer = Renderer(site, theme, root, options.search)
+        with timer.stage("render+write"):
+            render_problems = render_and_write(routes, renderer, writer, workers, progress)
+            if render_problems:
+                raise BriefpressError(render_problems)
+            for relpath, source, digest in statics:
+                writer.add_file(relpath, source, digest)
+        if options.search and index:
+            from .index import index_site
+
+            with timer.stage("index"):
+                index_site(writer.temp, site.config, progress)
+        with timer.stage("swap"):
+            return writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+
+
+PARALLEL_RENDER_FROM = 300
+"""Below this many pages to render, forking workers costs more than it saves."""
+
+
+def render_and_write(
+    routes: list[Route],
+    renderer: Renderer,
+    writer: SiteWriter,
+    workers: int,
+    progress: Progress | None = None,
+) -> list[Problem]:
+    """Render every route whose page may have changed and add it to the writer.
+
+    Pages whose route key is the same as in the current output are linked, not rendered.
+    Large builds render in forked workers that share the loaded site.
+    """
+    todo = [route for route in routes if not writer.reuse(route.output, route.key)]
+    if len(todo) < PARALLEL_RENDER_FROM:
+        workers = 1
+    chunk_count = workers * 4 if workers > 1 else 1
+    chunks = [todo[i::chunk_count] for i in range(chunk_count)]
+    renderer.prepare()
+
+    def render_chunk(chunk: list[Route]) -> tuple[WriteReport, list[Problem]]:
+        part = writer.fork()
+        problems: list[Problem] = []
+        for route, data in renderer.render_all(chunk, problems):
+            part.add(route.output, data, route.key)
+        return part.report, problems
+
+    def done(count: int) -> None:
+        if progress:
+            progress("render", count, chunk_count)
+
+    problems: list[Problem] = []
+    for report, found in fork_map(render_chunk, chunks, workers, done):
+        writer.report.merge(report)
+        problems += found
+    return sorted(set(problems))
+
+
+def render_fingerprint(config: SiteConfig, theme: Theme, options: BuildOptions) -> str:
+    """Everything besides a route's own key that shapes its page: settings, theme, flags."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{__version__}|{config.fingerprint()}|{options.search}".encode())
+    for folder in theme.template_dirs:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(folder).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def content_warnings(site: Site) -> list[Problem]:
@@ -159,5 +282,3 @@ def content_warnings(site: Site) -> list[Problem]:
     return warnings
 
 
-def cpu_count() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -10,12 +11,14 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from .brief import Brief
 from .dates import rfc3339
 from .errors import Problem
 from .feeds import render_atom, render_json_feed, render_robots, render_sitemap
 from .i18n import strings_for
-from .model import Site
+from .model import Site, Tag
 from .routes import Route
+from .slugs import split_headline
 from .themes import Theme
 from .urls import abs_url_for, url_for
 
@@ -31,12 +34,23 @@ class Renderer:
         self.search = search
         self.env = make_environment(site, theme, search)
         self._builtin: dict[str, Callable[[Route], str]] = {
-            "atom": lambda r: render_atom(site, r.url, r.context),
-            "jsonfeed": lambda r: render_json_feed(site, r.url, r.context),
-            "sitemap": lambda r: render_sitemap(site, r.url, r.context),
-            "robots": lambda r: render_robots(site.config),
+            "atom": lambda r: render_atom(self.site, r.url, r.context),
+            "jsonfeed": lambda r: render_json_feed(self.site, r.url, r.context),
+            "sitemap": lambda r: render_sitemap(self.site, r.url, r.context),
+            "robots": lambda r: render_robots(self.site.config),
             "text": lambda r: str(r.context["text"]),
         }
+
+    def use_site(self, site: Site) -> None:
+        """Render a new Site of the same settings with the templates already compiled (serve)."""
+        self.site = site
+        self.env.globals["site"] = site
+
+    def prepare(self) -> None:
+        """Compile every template now, so forked workers share them instead of compiling each."""
+        for name in self.env.list_templates(extensions=["html"]):
+            with contextlib.suppress(jinja2.TemplateError):  # reported when a page uses it
+                self.env.get_template(name)
 
     def render(self, route: Route) -> bytes:
         """The bytes of one page; raises jinja2 errors for the caller to report."""
@@ -87,10 +101,18 @@ def make_environment(site: Site, theme: Theme, search: bool = True) -> jinja2.En
         date=strings.format_date,
         month_name=strings.month_name,
         reading_time=strings.reading_time,
-        tags=site.tags_of,
+        tags=_tags_of,
         json_ld=_json_ld,
+        headline=split_headline,
     )
     return env
+
+
+@jinja2.pass_environment
+def _tags_of(env: jinja2.Environment, brief: Brief) -> list[Tag]:
+    """The `tags` filter: asks the environment's current site (see Renderer.use_site)."""
+    site: Site = env.globals["site"]
+    return site.tags_of(brief)
 
 
 def _json_ld(data: Any) -> Markup:

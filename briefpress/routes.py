@@ -235,6 +235,8 @@ def _clashes(routes: list[Route]) -> list[Problem]:
         other = owner.setdefault(route.output, route)
         if other is route:
             continue
+        if route.template == other.template == "brief.html":
+            continue  # two briefs with one URL: model.build_site names both files
         for mine, theirs in ((route, other), (other, route)):
             if mine.template == "brief.html":
                 what = _BUILTIN_OWNERS.get(theirs.template, theirs.url)

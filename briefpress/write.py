@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,23 +31,47 @@ class WriteReport:
     linked: int = 0
     files: dict[str, str] = field(default_factory=dict)
     """Relative path -> content hash of every file in the new output."""
+    keys: dict[str, str] = field(default_factory=dict)
+    """Relative path -> the key of the route that rendered it (see routes.Route.key)."""
+
+    def merge(self, other: WriteReport) -> None:
+        self.written += other.written
+        self.linked += other.linked
+        self.files.update(other.files)
+        self.keys.update(other.keys)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What the marker file of an output folder records about the build that made it."""
+
+    fingerprint: str = ""
+    """Settings + theme + options of that build: route keys count only while it is the same."""
+    files: dict[str, str] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)
 
 
 def check_output_dir(root: Path, out: Path, protected: Iterable[Path]) -> None:
-    """Refuse an output folder that would overwrite the project, content or a theme."""
+    """Refuse an output folder that would overwrite the project, content, static or a theme."""
     root = root.resolve()
     target = out.resolve()
-    guarded = [root, root / "content", root / "themes", root / "static", *protected]
-    for place in guarded:
+    shown = _shown(target, root)
+    sources = [root / "content", root / "themes", root / "static", *protected]
+    for place in [root, *sources]:
         place = place.resolve()
-        if target == place or place.is_relative_to(target):
+        inside = place != root and target.is_relative_to(place)
+        if inside or place.is_relative_to(target):
+            what = "the site folder" if place == root else _shown(place, root)
+            relation = "is inside" if inside and target != place else "is or contains"
             raise UsageError(
-                f"refusing to build into {out}: it is or contains {_shown(place, root)}; "
+                f"refusing to build into {shown}: it {relation} {what}; "
                 "choose an output folder of its own (default: site/)"
             )
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"refusing to build into {shown}: it is a file, not a folder")
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
         raise UsageError(
-            f"refusing to build into {out}: the folder is not empty and was not made by "
+            f"refusing to build into {shown}: the folder is not empty and was not made by "
             "briefpress (no .briefpress-build file); empty it or choose another folder"
         )
 
@@ -56,9 +81,13 @@ def _shown(path: Path, root: Path) -> str:
 
 
 class SiteWriter:
-    """Collects a new output folder beside `out`, then swaps it in with `commit()`."""
+    """Collects a new output folder beside `out`, then swaps it in with `commit()`.
 
-    def __init__(self, out: Path) -> None:
+    Files whose bytes (or, for rendered pages, whose route key) did not change since the
+    last build are hard-linked from the current output instead of written again.
+    """
+
+    def __init__(self, out: Path, fingerprint: str = "", previous: Manifest | None = None) -> None:
         self.out = out.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
         clean_leftovers(self.out)
@@ -66,30 +95,62 @@ class SiteWriter:
         if self.temp.exists():
             shutil.rmtree(self.temp)
         self.temp.mkdir()
-        self.old_hashes = read_manifest(self.out)
+        self.fingerprint = fingerprint
+        self.previous = read_manifest(self.out) if previous is None else previous
         self.report = WriteReport()
         self._made: set[str] = {""}
 
-    def add(self, relpath: str, data: bytes) -> None:
-        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    def reuse(self, relpath: str, key: str) -> bool:
+        """Link the current output's file when its route key is unchanged; False if not."""
+        previous = self.previous
+        if not key or previous.fingerprint != self.fingerprint or previous.keys.get(relpath) != key:
+            return False
+        if not self._link(relpath, self._prepare(relpath)):
+            return False
+        self.report.files[relpath] = previous.files.get(relpath, "")
+        self.report.keys[relpath] = key
+        return True
+
+    def add(self, relpath: str, data: bytes, key: str = "") -> None:
+        digest = content_digest(data)
         self.report.files[relpath] = digest
+        if key:
+            self.report.keys[relpath] = key
         target = self._prepare(relpath)
-        if self.old_hashes.get(relpath) == digest and self._link(relpath, target):
+        if self.previous.files.get(relpath) == digest and self._link(relpath, target):
             return
         with open(target, "wb") as handle:
             handle.write(data)
         self.report.written += 1
 
-    def add_file(self, relpath: str, source: Path) -> None:
+    def is_current(self, pages: dict[str, str], statics: dict[str, str]) -> bool:
+        """True when the current output already is exactly this build: every page has the
+        same route key, every static file the same hash, and nothing else is there."""
+        previous = self.previous
+        if previous.fingerprint != self.fingerprint or previous.keys != pages:
+            return False
+        expected = set(pages) | set(statics)
+        return all(previous.files.get(p) == d for p, d in statics.items()) and expected == {
+            p for p in previous.files if not p.startswith(SEARCH_PREFIX)
+        }
+
+    def add_file(self, relpath: str, source: Path, digest: str | None = None) -> None:
         """A static file copied as-is (linked when unchanged since the last build)."""
-        stat = source.stat()
-        digest = f"{stat.st_size}-{stat.st_mtime_ns}"
+        digest = digest or file_digest(source)
         self.report.files[relpath] = digest
         target = self._prepare(relpath)
-        if self.old_hashes.get(relpath) == digest and self._link(relpath, target):
+        if self.previous.files.get(relpath) == digest and self._link(relpath, target):
             return
         shutil.copy2(source, target)
         self.report.written += 1
+
+    def fork(self) -> SiteWriter:
+        """A writer for a worker process: same folders, its own report."""
+        clone = object.__new__(SiteWriter)
+        clone.__dict__.update(self.__dict__)
+        clone.report = WriteReport()
+        clone._made = set(self._made)
+        return clone
 
     def _prepare(self, relpath: str) -> str:
         folder = relpath.rpartition("/")[0]
@@ -108,33 +169,86 @@ class SiteWriter:
 
     def commit(self) -> WriteReport:
         """Swap the new folder in; the previous output is removed afterwards."""
-        manifest = json.dumps(self.report.files, sort_keys=True, separators=(",", ":"))
-        (self.temp / MARKER).write_text(manifest + "\n", encoding="utf-8")
-        swap_in(self.temp, self.out)
+        manifest = {
+            "fingerprint": self.fingerprint,
+            "files": self.report.files,
+            "keys": self.report.keys,
+        }
+        text = json.dumps(manifest, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        (self.temp / MARKER).write_text(text + "\n", encoding="utf-8")
+        swap_in(self.temp, self.out, len(self.previous.files))
         return self.report
 
     def abort(self) -> None:
         shutil.rmtree(self.temp, ignore_errors=True)
 
 
-def read_manifest(out: Path) -> dict[str, str]:
+def content_digest(data: bytes) -> str:
+    """What the manifest records for a rendered file: a hash of its bytes."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+SEARCH_PREFIX = "pagefind"
+"""Files of the search index: recorded in the manifest, but made by the index stage."""
+
+
+def file_digest(path: Path) -> str:
+    """Content hash of a file (static files): reproducible, unlike a modification time."""
+    digest = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_manifest(out: Path) -> Manifest:
     try:
         data = json.loads((out / MARKER).read_text(encoding="utf-8") or "{}")
     except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+        return Manifest()
+    if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
+        return Manifest()
+    keys = data.get("keys")
+    return Manifest(
+        str(data.get("fingerprint", "")), data["files"], keys if isinstance(keys, dict) else {}
+    )
 
 
-def swap_in(new: Path, out: Path) -> None:
+BACKGROUND_REMOVAL_FROM = 2000
+"""Files in a replaced output above which it is deleted in the background."""
+
+
+def swap_in(new: Path, out: Path, old_files: int = 0) -> None:
     """Make `new` the output folder in one step where the OS allows it."""
+    remove = remove_later if old_files >= BACKGROUND_REMOVAL_FROM else _remove_now
     if out.exists() and _exchange(new, out):
-        shutil.rmtree(new, ignore_errors=True)
+        remove(new)
         return
     old = out.parent / f".{out.name}.old-{os.getpid()}"
     if out.exists():
         os.rename(out, old)
     os.rename(new, out)
-    shutil.rmtree(old, ignore_errors=True)
+    remove(old)
+
+
+def _remove_now(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_later(folder: Path) -> None:
+    """Delete a replaced output folder in the background: for a large site, removing
+    10,000 files takes longer than the rest of an incremental build. It is outside the
+    output already; if the deletion is cut short, the next build removes what is left."""
+    try:
+        subprocess.Popen(
+            ["rm", "-rf", "--", str(folder)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 _RENAME_EXCHANGE = 2

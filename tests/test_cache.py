@@ -1,0 +1,126 @@
+"""The build cache and skip-unchanged writes never serve a stale page."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import brief_text, page
+
+from briefpress.pipeline import BuildOptions, build
+
+CONFIG = "title: Cache Test\nbase_url: https://example.org/\ntimezone: UTC\nper_page: 3\n"
+
+
+def _site(write_site) -> Path:
+    files = {
+        f"content/2025/0{1 + i % 3}/b{i}.md": brief_text(
+            f"Brief number {i}", f"2025-0{1 + i % 3}-{10 + i:02d} 09:00", ["Armenia", f"T{i % 2}"], f"Body {i}."
+        )
+        for i in range(8)
+    }
+    return write_site(files, config=CONFIG)
+
+
+def _build(root: Path, out: str = "site", **options) -> Path:
+    target = root / out
+    build(root, BuildOptions(out=target, search=False, now=None, **options))
+    return target
+
+
+def _same_tree(a: Path, b: Path) -> list[str]:
+    """Relative paths whose bytes differ, or that exist on one side only."""
+    files_a = {p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file()}
+    files_b = {p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file()}
+    differ = sorted(files_a ^ files_b)
+    differ += [f for f in sorted(files_a & files_b) if not filecmp.cmp(a / f, b / f, shallow=False)]
+    return differ
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    stat = path.stat()  # make sure the mtime moves even on coarse file systems
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+
+def _cold_copy(root: Path, tmp_path: Path) -> Path:
+    """The same sources built with no cache and no previous output."""
+    clean = tmp_path / "cold"
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns("site", ".briefpress-cache", "cold"))
+    return _build(clean, cache=False)
+
+
+def test_cached_build_is_byte_identical_to_cold(write_site, tmp_path: Path) -> None:
+    root = _site(write_site)
+    _build(root)
+    assert (root / ".briefpress-cache").is_dir()
+    warm = _build(root)  # everything from the cache, nothing rendered
+    assert _same_tree(warm, _cold_copy(root, tmp_path)) == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["brief-title", "brief-body", "template", "site-yaml", "deleted-brief", "new-brief", "static"],
+)
+def test_every_change_shows_up(write_site, tmp_path: Path, change: str) -> None:
+    root = _site(write_site)
+    out = _build(root)
+    target = root / "content/2025/01/b0.md"
+    if change == "brief-title":
+        _edit(target, "Brief number 0", "Renamed brief")
+    elif change == "brief-body":
+        _edit(target, "Body 0.", "A changed body with #NewTag.")
+    elif change == "template":
+        theme = root / "themes" / "default"
+        shutil.copytree(Path(__file__).resolve().parent.parent / "themes" / "default", theme)
+        _edit(theme / "templates" / "brief.html", "{% block content %}", "{% block content %}<p id=marker>M</p>")
+    elif change == "site-yaml":
+        _edit(root / "site.yaml", "title: Cache Test", "title: Renamed Site")
+    elif change == "deleted-brief":
+        target.unlink()
+    elif change == "new-brief":
+        (root / "content/2025/03/new.md").write_text(
+            brief_text("Brand new", "2025-03-30 10:00", ["Fresh"]), encoding="utf-8"
+        )
+    elif change == "static":
+        (root / "static").mkdir()
+        (root / "static" / "extra.txt").write_text("hello", encoding="utf-8")
+    _build(root)
+    assert _same_tree(out, _cold_copy(root, tmp_path)) == []
+    if change == "brief-title":
+        assert page(out, "/2025/01/renamed-brief/").h1.get_text(strip=True) == "Renamed brief"
+        assert not (out / "2025/01/brief-number-0").exists()
+    if change == "deleted-brief":
+        assert not (out / "2025/01/brief-number-0").exists()
+    if change == "brief-body":
+        assert (out / "tags/newtag/index.html").is_file()
+
+
+def test_no_cache_neither_reads_nor_writes(write_site) -> None:
+    root = _site(write_site)
+    _build(root, cache=False)
+    assert not (root / ".briefpress-cache").exists()
+
+
+def test_corrupt_cache_is_ignored(write_site, tmp_path: Path) -> None:
+    root = _site(write_site)
+    _build(root)
+    for path in (root / ".briefpress-cache").iterdir():
+        path.write_bytes(b"not a pickle")
+    out = _build(root)
+    assert _same_tree(out, _cold_copy(root, tmp_path)) == []
+
+
+def test_unchanged_pages_are_linked_not_rewritten(write_site) -> None:
+    root = _site(write_site)
+    out = _build(root)
+    before = (out / "2025/02/brief-number-1/index.html").stat().st_ino
+    _edit(root / "content/2025/01/b0.md", "Body 0.", "Another body.")
+    _build(root)
+    # b1 is not next to b0 in time, shares no list page with b0's change: same inode
+    assert (out / "2025/02/brief-number-1/index.html").stat().st_ino == before

@@ -1,0 +1,142 @@
+"""`briefpress check`: every problem a build finds, plus broken internal links; writes nothing."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import brief_text, run_process
+
+from briefpress.check import links_in_markdown, site_path
+from briefpress.config import SiteConfig
+from briefpress.markdown import make_markdown
+
+CONFIG = "title: T\nbase_url: https://example.org/briefs/\ntimezone: UTC\n"
+
+LINKING = """\
+Intro with a [good brief](/briefs/2025/08/target/) and a [tag](../../../tags/armenia/).
+
+A [period](https://example.org/briefs/2025/) and [elsewhere](https://other.org/x/).
+A [missing brief](/briefs/2025/08/targte/) on the second line of a paragraph.
+
+<p>Raw <a href="/briefs/tags/nothing/">HTML link</a>.</p>
+
+[Missing tag][ref] and [mail](mailto:a@b.org) and [top](#top) and [css](/briefs/css/style.css).
+
+[ref]: /briefs/tags/no-such-tag/
+"""
+
+
+def _site(write_site) -> Path:
+    return write_site(
+        {
+            "content/2025/08/target.md": brief_text("Target", "2025-08-01 10:00", ["Armenia"]),
+            "content/2025/08/linking.md": brief_text(
+                "Linking", "2025-08-02 10:00", ["Armenia"], body=LINKING
+            ),
+        },
+        config=CONFIG,
+    )
+
+
+def test_check_reports_each_broken_link_with_its_line_and_writes_nothing(write_site) -> None:
+    root = _site(write_site)
+    result = run_process(["check"], root)
+    assert result.returncode == 1
+    problems = [line for line in result.stderr.splitlines() if "broken link" in line]
+    body_start = 6  # 4 lines of front matter, then the body
+    assert problems == [
+        f"content/2025/08/linking.md:{body_start + 3}: broken link /briefs/2025/08/targte/: "
+        "no page or file is built there; did you mean /briefs/2025/08/target/?",
+        f"content/2025/08/linking.md:{body_start + 5}: broken link /briefs/tags/nothing/: "
+        "no page or file is built there",
+        f"content/2025/08/linking.md:{body_start + 7}: broken link /briefs/tags/no-such-tag/: "
+        "no page or file is built there",
+    ]
+    assert sorted(p.name for p in root.iterdir()) == ["content", "site.yaml"]
+
+
+def test_check_passes_a_good_site(write_site) -> None:
+    root = write_site(
+        {"content/a.md": brief_text("A", "2025-08-01 10:00", ["X"], body="[B](/2025/08/b/)")}
+    )
+    (root / "content/b.md").write_text(brief_text("B", "2025-08-03 10:00", ["X"]), "utf-8")
+    result = run_process(["check"], root)
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(r"checked 2 briefs, \d+ pages: no problems", result.stdout.strip())
+    assert sorted(p.name for p in root.iterdir()) == ["content", "site.yaml"]
+
+
+def test_check_lists_content_config_and_template_problems_together(write_site) -> None:
+    root = write_site(
+        {
+            "content/a.md": brief_text("A", "31.02.2025 10:00", ["X"]),
+            "content/b.md": brief_text("B", "2025-08-01", ["X"], body="[x](/nowhere/)"),
+            "themes/mine/theme.yaml": "extends: default\n",
+            "themes/mine/templates/tags.html": "{{ no_such_variable }}\n",
+        },
+        config="theme: mine\n",
+    )
+    result = run_process(["check"], root)
+    assert result.returncode == 1
+    assert "content/a.md:3: date: '31.02.2025 10:00' is not a real day" in result.stderr
+    assert "content/b.md:6: broken link /nowhere/" in result.stderr
+    assert "themes/mine/templates/tags.html:1: template error" in result.stderr
+    assert not (root / "site").exists() and not (root / ".briefpress-cache").exists()
+
+
+def test_strict_turns_warnings_into_problems(write_site) -> None:
+    root = write_site({"content/a.md": brief_text("A", "2025-08-01 10:00")})
+    relaxed = run_process(["check"], root)
+    assert relaxed.returncode == 0
+    assert "warning: content/a.md:1: brief has no tags" in relaxed.stderr
+    strict = run_process(["check", "--strict"], root)
+    assert strict.returncode == 1
+    assert "content/a.md:1: brief has no tags" in strict.stderr
+
+
+def test_drafts_and_future_are_checked_only_when_asked(write_site) -> None:
+    root = write_site(
+        {
+            "content/a.md": brief_text("A", "2025-08-01 10:00", ["X"], body="[d](/2025/08/d/)"),
+            "content/d.md": brief_text("D", "2025-08-02 10:00", ["X"], draft="true"),
+        }
+    )
+    assert run_process(["check"], root).returncode == 1
+    assert run_process(["check", "--drafts"], root).returncode == 0
+
+
+def test_check_outside_a_site(tmp_path: Path) -> None:
+    result = run_process(["check"], tmp_path)
+    assert result.returncode == 2
+    assert "not a briefpress site" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("href", "expected"),
+    [
+        ("/briefs/tags/usa/", "/tags/usa/"),
+        ("../../../", "/"),
+        ("feed.xml", "/2025/08/x/feed.xml"),
+        ("/briefs/tags/%D5%B0%D5%A1%D5%B5/", "/tags/հայ/"),
+        ("https://EXAMPLE.org/briefs/archive/#y", "/archive/"),
+        ("/elsewhere/", None),
+        ("https://other.org/briefs/", None),
+        ("mailto:x@example.org", None),
+    ],
+)
+def test_site_path(href: str, expected: str | None) -> None:
+    config = SiteConfig(base_url="https://example.org/briefs/")
+    assert site_path(config, "https://example.org/briefs/2025/08/x/", href) == expected
+
+
+def test_links_in_markdown_give_lines_within_the_body() -> None:
+    body = (
+        "Para\nline [a](/a/)\n\n<div>\n<a href='/b/'>b</a></div>\n\n- item <a href=\"/c/\">c</a>\n"
+    )
+    assert list(links_in_markdown(make_markdown(True), body)) == [
+        ("/a/", 1),
+        ("/b/", 4),
+        ("/c/", 6),
+    ]
