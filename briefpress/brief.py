@@ -30,6 +30,8 @@ MAX_BRIEF_BYTES = 4 * 1024 * 1024
 MAX_TAGS = 100
 """Each tag page lists the brief with all its tags: beyond this, pages grow as tags squared."""
 KNOWN_KEYS = {"title", "date", "tags", "slug", "summary", "draft", "updated"}
+ADDRESS_KEYS = ("image", "source")
+"""Other keys themes turn into links or image sources: they must be text."""
 
 
 @dataclass(frozen=True)
@@ -137,10 +139,11 @@ def parse_brief(
 
     slug = _read_slug(data, lines, title, problem)
 
-    body, trailing = split_trailing_hashtags(body)
+    kept, trailing = split_trailing_hashtags(body)
+    trailing_line = _trailing_line(body, kept, body_line)
+    body = kept
     written_tags = _read_tags(data.get("tags"), lines.get("tags"), problem)
     tag_line = lines.get("tags", 1)
-    body_end = body_line + body.count("\n")
 
     draft = data.get("draft", False)
     if not isinstance(draft, bool):
@@ -156,20 +159,23 @@ def parse_brief(
     def tag_href(name: str) -> str:
         return f"{config.base_path}tags/{slugify(name)}/"
 
-    rendered = render_body(md, body, tag_href)
+    rendered = render_body(md, body, tag_href, config.base_path)
 
     summary_value = data.get("summary")
     if summary_value is not None and not isinstance(summary_value, str):
         problem("summary: expected text", lines.get("summary"))
         summary_value = None
     summary = shorten(summary_value.strip() if summary_value else rendered.summary)
+    for key in ADDRESS_KEYS:
+        if data.get(key) is not None and not isinstance(data[key], str):
+            problem(f"{key}: expected a URL or a site path as text", lines.get(key))
 
     tags: list[str] = []
     tag_lines: list[int] = []
     seen: set[str] = set()
     for name, line in (
         [(t, tag_line) for t in written_tags]
-        + [(t, body_end + 1) for t in trailing]
+        + [(t, trailing_line) for t in trailing]
         + [(t, body_line + line) for t, line in rendered.hashtags]
     ):
         key = tag_key(name)
@@ -252,6 +258,15 @@ def _read_slug(data, lines, title, problem) -> str:  # type: ignore[no-untyped-d
         )
         return ""
     return text
+
+
+def _trailing_line(body: str, kept: str, body_line: int) -> int:
+    """File line where the trailing hashtag block starts: after the kept body and blank lines."""
+    lines = body.split("\n")
+    index = kept.count("\n") if kept.strip() else 0
+    while index < len(lines) and not lines[index].strip():
+        index += 1
+    return body_line + index
 
 
 def _read_tags(value, line, problem) -> list[str]:  # type: ignore[no-untyped-def]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import string
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -183,18 +182,30 @@ def _check_value(key: str, value: Any) -> str | None:
     if key in ("per_page", "feed_items") and value < 1:
         return "must be at least 1"
     if key == "permalink":
-        names = {f for _, f, _, _ in string.Formatter().parse(value) if f is not None}
-        unknown = names - PERMALINK_FIELDS
-        if unknown:
-            return f"unknown placeholder {{{sorted(unknown)[0]}}} (use year, month, day, slug)"
-        if "slug" not in names:
-            return "must contain {slug}, so every brief gets its own URL"
+        return _check_permalink(value)
     if key == "tag_names" and not all(isinstance(v, str | int | float) for v in value.values()):
         return "each entry maps a tag slug to a display name"
     if key == "language" and not re.fullmatch(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*", value):
         return f"'{value}' is not a language code (e.g. en, hy, ru, en-GB)"
     if key == "cname" and value is not None and not re.fullmatch(r"[A-Za-z0-9.-]+", value):
         return f"'{value}' is not a domain name (e.g. briefs.example.org)"
+    return None
+
+
+def _check_permalink(value: str) -> str | None:
+    """A path of plain segments and placeholders: it must keep every page inside the
+    output folder and format without surprises (no `{slug:>99999}`, no `..`)."""
+    names = re.findall(r"\{([^{}]*)\}", value)
+    unknown = [name for name in names if name not in PERMALINK_FIELDS]
+    if unknown:
+        return f"unknown placeholder {{{unknown[0]}}} (use year, month, day, slug)"
+    if "slug" not in names:
+        return "must contain {slug}, so every brief gets its own URL"
+    literal = re.sub(r"\{[a-z]+\}", "", value)
+    if not re.fullmatch(r"[A-Za-z0-9/._~-]*", literal):
+        return "may hold only letters, digits, '/', '-', '_', '.', '~' besides its placeholders"
+    if any(part in (".", "..") for part in value.split("/")):
+        return "must not contain '.' or '..' segments: every page stays inside the output folder"
     return None
 
 

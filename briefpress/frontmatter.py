@@ -92,9 +92,12 @@ def _parse_yaml(source: str) -> tuple[dict[str, Any], dict[str, int]]:
         raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 2 if mark else 2
+        last = source.count("\n") + 2  # an error at the end belongs to the last line
+        line = min(mark.line + 2, last) if mark else 2
         reason = exc.problem or exc.context or "unreadable"
-        raise ProblemError(f"invalid YAML front matter: {reason}", line) from None
+        raise ProblemError(
+            f"invalid YAML front matter: {reason}{_yaml_hint(reason)}", line
+        ) from None
     except yaml.YAMLError as exc:
         raise ProblemError(f"invalid YAML front matter: {exc}", 2) from None
     except (RecursionError, ValueError, TypeError, OverflowError) as exc:
@@ -107,6 +110,13 @@ def _parse_yaml(source: str) -> tuple[dict[str, Any], dict[str, int]]:
     if isinstance(node, yaml.MappingNode):
         key_lines = {str(k.value): k.start_mark.line + 2 for k, _ in node.value}
     return {str(k): v for k, v in data.items()}, key_lines
+
+
+def _yaml_hint(reason: str) -> str:
+    """What to do about the YAML mistakes briefs make most: an unquoted ': ' in a headline."""
+    if "mapping values are not allowed" in reason:
+        return " (a value containing ': ' must be in quotes: title: \"Headline: the dek\")"
+    return " (check quotes, brackets and indentation)"
 
 
 _TOML_KEY = re.compile(r"^\s*([A-Za-z0-9_-]+|\"[^\"]*\")\s*=")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .brief import decode_brief
+from .brief import decode_brief, read_brief_bytes
 from .config import load_config
 from .dates import parse_date
 from .errors import Problem, ProblemError
@@ -31,6 +31,8 @@ DATE_FORM = "DD.MM.YYYY HH:MM"
 
 @dataclass(frozen=True)
 class PlainBrief:
+    """A plain-text brief as read: what its Markdown file will say."""
+
     title: str
     date: dt.datetime
     tags: tuple[str, ...]
@@ -135,10 +137,10 @@ def _split_urls(text: str) -> list[tuple[str, bool]]:
     parts: list[tuple[str, bool]] = []
     cursor = 0
     for colon in (m.start() for m in re.finditer("://", text)):
-        scheme = _SCHEME_BEFORE.search(text, cursor, colon)
-        if colon < cursor or scheme is None:
+        scheme = _SCHEME_BEFORE.search(text[cursor:colon]) if colon >= cursor else None
+        if scheme is None:
             continue
-        start = scheme.start(1)
+        start = cursor + scheme.start(1)
         found = linkify.match_at_start(text[start:])
         url = text[start : start + found.last_index] if found else ""
         if found and not any(ch in url for ch in "<> "):
@@ -185,7 +187,7 @@ class _Import:
 
     def _convert(self, source: Path, shown: str) -> Path:
         try:
-            raw = source.read_bytes()
+            raw = read_brief_bytes(source)  # never blocks on a FIFO or reads a device
         except OSError as exc:
             raise ProblemError(f"cannot read: {exc.strerror}") from None
         brief = parse_plain_brief(decode_brief(shown, raw), self.tz)

@@ -1,17 +1,21 @@
 """serve's incremental rebuilder: the last good build kept in memory, brought up to date.
 
 A content change re-reads only the briefs that changed, models and routes the whole
-site again (cheap, pure), and re-renders only the routes whose key is new or changed:
-a key changes whenever anything its page shows does (see routes.Route.key). Pages are
-written in place into serve's private folder, each atomically. Settings, theme and
-templates change what every page looks like, so a change to them rebuilds everything
-through the same write_site() a build uses (unchanged files are linked, not rewritten).
+site again (pure functions over what is in memory) and re-renders only the routes whose
+key is new or changed: a key changes whenever anything its page shows does (see
+routes.Route.key). Pages are written in place into serve's private folder, each
+atomically. Settings, theme and templates change what every page looks like, so a
+change to them rebuilds everything through the same write_site() a build uses
+(unchanged files are linked, not rewritten).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -19,6 +23,7 @@ from .brief import Brief
 from .cache import open_cache, save_cache
 from .config import SiteConfig
 from .errors import BriefpressError, Problem
+from .index import PAGEFIND_DIR
 from .load import find_brief_files, load_briefs, parse_file
 from .model import Site
 from .pipeline import (
@@ -84,6 +89,16 @@ class LiveSite:
     @property
     def theme_folders(self) -> tuple[Path, ...]:
         return self._theme.folders if self._theme else ()
+
+    @property
+    def routes(self) -> list[Route]:
+        """The routes of the output folder (the search indexer reads them)."""
+        return self._routes
+
+    @property
+    def fingerprint(self) -> str:
+        """Settings, theme and flags of the output's pages (part of search bundle keys)."""
+        return self._fingerprint
 
     @property
     def base_path(self) -> str:
@@ -170,17 +185,18 @@ class LiveSite:
         """Settings or theme changed: every page through the build's own write stage."""
         assert self._theme is not None
         before = self._output.files
-        report = write_site(
-            self.root,
-            site,
-            self._theme,
-            routes,
-            self.out,
-            self.options,
-            timer,
-            index=False,
-            previous=self._output,
-        )
+        with _search_index_kept(self.out):
+            report = write_site(
+                self.root,
+                site,
+                self._theme,
+                routes,
+                self.out,
+                self.options,
+                timer,
+                index=False,
+                previous=self._output,
+            )
         self._routes = routes
         self._output = Manifest(self._fingerprint, report.files, report.keys)
         self._statics = set(report.files) - set(report.keys)
@@ -244,6 +260,24 @@ class LiveSite:
             changed.add(relpath)
         self._statics = set(wanted)
         return changed
+
+
+@contextmanager
+def _search_index_kept(out: Path) -> Iterator[None]:
+    """Carry the search bundles over a full rebuild, which swaps in a new folder: the
+    indexer then re-indexes only the bundles whose pages changed, not the whole site."""
+    held = out.parent / "search-held"
+    bundles = sorted(out.glob(f"{PAGEFIND_DIR}*")) if out.is_dir() else []
+    for bundle in bundles:
+        held.mkdir(exist_ok=True)
+        bundle.rename(held / bundle.name)
+    try:
+        yield
+    finally:
+        for bundle in bundles:
+            with suppress(OSError):  # the indexer may have replaced it meanwhile
+                (held / bundle.name).rename(out / bundle.name)
+        shutil.rmtree(held, ignore_errors=True)
 
 
 def _url_of(output: str) -> str:

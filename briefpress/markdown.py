@@ -35,6 +35,7 @@ def make_markdown(allow_html: bool) -> MarkdownIt:
     _autolink_like_github(md)
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=_heading_id)
+    md.core.ruler.push("site_paths", _prefix_site_paths)
     md.core.ruler.push("hashtags", _link_hashtags)
     return md
 
@@ -127,9 +128,9 @@ class RenderedBody:
     (0-based), so a problem with a tag can name where it is used."""
 
 
-def render_body(md: MarkdownIt, body: str, tag_href: TagHref) -> RenderedBody:
+def render_body(md: MarkdownIt, body: str, tag_href: TagHref, base_path: str = "/") -> RenderedBody:
     """HTML of a body, its first paragraph as plain text, and the hashtags it links."""
-    env: dict[str, object] = {"tag_href": tag_href, "hashtags": []}
+    env: dict[str, object] = {"tag_href": tag_href, "hashtags": [], "base_path": base_path}
     tokens = md.parse(body, env)
     html = md.renderer.render(tokens, md.options, env)
     hashtags = env["hashtags"]
@@ -166,6 +167,24 @@ def _inline_text(token: Token) -> str:
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
     return "".join(parts)
+
+
+def _prefix_site_paths(state: StateCore) -> None:
+    """Core rule: a link or image to a site path (/2025/08/x/) gets the base path, so the
+    author's own links work at https://user.github.io/repo/ as they do at a domain root."""
+    base = state.env.get("base_path", "/")
+    if not isinstance(base, str) or base == "/":
+        return
+    for block in state.tokens:
+        for token in block.children or ():
+            attr = {"link_open": "href", "image": "src"}.get(token.type)
+            value = token.attrGet(attr) if attr else None
+            if (
+                isinstance(value, str)
+                and value.startswith("/")
+                and not value.startswith(("//", base))
+            ):
+                token.attrSet(attr, base + value[1:])
 
 
 def _link_hashtags(state: StateCore) -> None:

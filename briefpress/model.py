@@ -97,13 +97,6 @@ class Site:
         """Up to 5 briefs sharing the most tags with this one, then nearest in time."""
         return related_briefs(self, brief)
 
-    def period_of(self, brief: Brief, monthly: bool) -> str:
-        return (
-            f"/{brief.date.year:04d}/{brief.date.month:02d}/"
-            if monthly
-            else f"/{brief.date.year:04d}/"
-        )
-
     @property
     def newest(self) -> Brief | None:
         return self.briefs[0] if self.briefs else None

@@ -207,7 +207,15 @@ def write_site(
             from .index import index_site
 
             with timer.stage("index"):
-                index_site(writer.temp, site.config, progress)
+                index_site(
+                    writer.temp,
+                    routes,
+                    site.config,
+                    fingerprint=writer.fingerprint,
+                    previous=out,
+                    workers=workers,
+                    progress=progress,
+                )
         with timer.stage("swap"):
             return writer.commit()
     except BaseException:

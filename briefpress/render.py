@@ -20,7 +20,7 @@ from .model import Site, Tag
 from .routes import Route
 from .slugs import split_headline
 from .themes import Theme
-from .urls import abs_url_for, url_for
+from .urls import abs_url_for, is_web_url, url_for
 
 Rendered = tuple[Route, bytes]
 
@@ -94,7 +94,6 @@ def make_environment(site: Site, theme: Theme, search: bool = True) -> jinja2.En
         abs_url=lambda path: abs_url_for(config, path),
         search_enabled=search,
         t=strings.text,
-        now_year=None,
     )
     env.filters.update(
         rfc3339=rfc3339,
@@ -105,6 +104,7 @@ def make_environment(site: Site, theme: Theme, search: bool = True) -> jinja2.En
         json_ld=_json_ld,
         headline=split_headline,
     )
+    env.tests["web_url"] = is_web_url
     return env
 
 

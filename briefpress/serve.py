@@ -20,6 +20,7 @@ import socket
 import sys
 import tempfile
 import threading
+import time
 import traceback
 from collections.abc import Iterator
 from contextlib import suppress
@@ -121,6 +122,9 @@ class PreviewServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128
+    """Pending connections the kernel keeps; the default 5 drops them when many pages
+    (and their assets and event streams) connect at once."""
 
     def __init__(self, host: str, port: int, out: Path) -> None:
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -161,10 +165,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
             found = locate(server.out, server.base_path, path)
             if isinstance(found, str):
                 return self._send(302, "text/plain", b"", send_body, location=found)
-            status = 200
-            if found is None:
+            status, data = 200, _read(found)
+            if data is None:  # unknown, or a search file the indexer just replaced
                 status, found = 404, server.out / "404.html"
-            data = found.read_bytes() if found.is_file() else b"not found\n"
+                data = _read(found) or b"<!DOCTYPE html><title>Not found</title>\n"
             tag = server.changes.tag
         kind = content_type(found)
         if kind.startswith("text/html"):
@@ -217,6 +221,13 @@ def locate(out: Path, base_path: str, raw_path: str) -> Path | str | None:
     except (OSError, RuntimeError):
         return None
     return found if found.is_relative_to(root) and found.is_file() else None
+
+
+def _read(path: Path | None) -> bytes | None:
+    try:
+        return path.read_bytes() if path else None
+    except OSError:
+        return None
 
 
 def content_type(path: Path) -> str:
@@ -276,8 +287,16 @@ class Indexer:
             config = self.live.config
             if config is None:
                 continue
+            started = time.perf_counter()
             try:
-                index_site(self.live.out, config)
+                index_site(
+                    self.live.out,
+                    self.live.routes,
+                    config,
+                    fingerprint=self.live.fingerprint,
+                    previous=self.live.out,
+                )
+                print(f"search index updated in {time.perf_counter() - started:.1f} s", flush=True)
             except BriefpressError as exc:
                 print_problems(exc.problems)
             except OSError as exc:  # a full rebuild swapped the folder away: index again
@@ -307,7 +326,7 @@ def report(update: Update, debug: bool) -> None:
     what = f"{files} file{'s' if files != 1 else ''} changed"
     if update.css:
         what = "stylesheet swapped"
-    kind = "rebuilt all" if update.full else "rebuilt"
+    kind = "built" if update.full else "rebuilt"
     print(f"{kind} in {update.seconds * 1000:.0f} ms: {what}", flush=True)
     if debug:
         print("  " + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in update.timings.items()))
@@ -338,12 +357,13 @@ def _serve(root: Path, options: BuildOptions, folder: Path, args: argparse.Names
     watcher = Watcher(root)
     watcher.start()
     indexer = Indexer(live) if options.search else None
+    http = threading.Thread(target=server.serve_forever, name="briefpress-http", daemon=True)
     try:
-        first = live.rebuild()
+        first = _rebuild(live, None, args.debug)
         report(first, args.debug)
         server.base_path = live.base_path
         server.changes.publish(frozenset(), False, [str(p) for p in first.problems])
-        threading.Thread(target=server.serve_forever, name="briefpress-http", daemon=True).start()
+        http.start()
         host = f"[{args.host}]" if ":" in args.host else args.host
         url = f"http://{host}:{server.server_address[1]}{server.base_path}"
         print(f"serving {url} (Ctrl-C to stop)", flush=True)
@@ -370,7 +390,8 @@ def _serve(root: Path, options: BuildOptions, folder: Path, args: argparse.Names
         if indexer:
             indexer.stop()
         server.changes.close()
-        server.shutdown()
+        if http.is_alive():
+            server.shutdown()
         server.server_close()
 
 
@@ -379,7 +400,7 @@ def _mounted(base_path: str, url: str) -> str:
     return url if url == "*" else base_path + url.lstrip("/")
 
 
-def _rebuild(live: LiveSite, changes: Changes, debug: bool) -> Update:
+def _rebuild(live: LiveSite, changes: Changes | None, debug: bool) -> Update:
     """A rebuild that cannot kill the server: an unexpected error is reported like a problem."""
     try:
         return live.rebuild(changes)

@@ -9,15 +9,24 @@ from .config import SiteConfig
 _SAFE = "/:@-._~!$&'()*+,;=%"
 
 
+def is_web_url(value: object) -> bool:
+    """An absolute http(s) URL: the only address from content that is linked as written.
+
+    Anything else (`javascript:`, `data:`, `JAVASCRIPT://%0a...`) is taken as a site path,
+    so a value from front matter can never become a script that runs in a reader's browser.
+    """
+    return isinstance(value, str) and value[:8].lower().startswith(("http://", "https://"))
+
+
 def url_for(config: SiteConfig, path: str) -> str:
     """A site path (/tags/usa/) as a link that includes the base path (/briefs/tags/usa/)."""
-    if "://" in path or path.startswith(("#", "mailto:", "//")):
+    if is_web_url(path) or path.startswith(("#", "mailto:", "//")):
         return path
     return config.base_path + path.lstrip("/")
 
 
 def abs_url_for(config: SiteConfig, path: str) -> str:
     """A site path as an absolute, percent-encoded URL (feeds, sitemap, canonical links)."""
-    if "://" in path:
+    if is_web_url(path):
         return path
     return config.base_url + quote(path.lstrip("/"), safe=_SAFE)

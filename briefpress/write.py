@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,6 +154,8 @@ class SiteWriter:
         return clone
 
     def _prepare(self, relpath: str) -> str:
+        if relpath.startswith("/") or ".." in relpath.split("/"):
+            raise ValueError(f"refusing to write {relpath!r}: outside the output folder")
         folder = relpath.rpartition("/")[0]
         if folder not in self._made:
             os.makedirs(self.temp / folder, exist_ok=True)
@@ -238,10 +241,14 @@ def _remove_now(folder: Path) -> None:
 def remove_later(folder: Path) -> None:
     """Delete a replaced output folder in the background: for a large site, removing
     10,000 files takes longer than the rest of an incremental build. It is outside the
-    output already; if the deletion is cut short, the next build removes what is left."""
+    output already; if the deletion is cut short, the next build removes what is left.
+    It is moved into a folder of its own first: the next build of the same process
+    (serve) makes a temporary folder of the same name, which must not go with it."""
+    holder = Path(tempfile.mkdtemp(prefix=f"{folder.name}.removing-", dir=folder.parent))
     try:
+        folder.rename(holder / folder.name)
         subprocess.Popen(
-            ["rm", "-rf", "--", str(folder)],
+            ["rm", "-rf", "--", str(holder)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -249,6 +256,7 @@ def remove_later(folder: Path) -> None:
         )
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(holder, ignore_errors=True)
 
 
 _RENAME_EXCHANGE = 2

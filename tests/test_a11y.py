@@ -27,6 +27,7 @@ PAGES = {
     "year": "/2025/",
     "month": "/2025/08/",
     "search": "/search/",
+    "search results": "/search/?q=armenia",
     "404": "/404.html",
 }
 MAP_SVG = (
@@ -82,14 +83,22 @@ def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.server_close()
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_no_serious_axe_violations(browser, axe_source: str, served_site: str, scheme: str) -> None:
-    page = browser.new_page()
+@pytest.mark.parametrize(("scheme", "width"), [("light", 360), ("dark", 1280)])
+def test_no_serious_axe_violations(
+    browser, axe_source: str, served_site: str, scheme: str, width: int
+) -> None:
+    """Each scheme at one width, so phones and desktops are both covered at no extra cost."""
+    page = browser.new_page(viewport={"width": width, "height": 800})
     page.emulate_media(color_scheme=scheme)
     found = []
     for name, url in PAGES.items():
         response = page.goto(served_site + url.lstrip("/"), wait_until="load")
         assert response is not None and response.ok, url
+        if "?q=" in url:  # results render after the index loads
+            page.wait_for_selector("#search-results a[href]", timeout=10_000)
+        overflow = page.evaluate("document.documentElement.scrollWidth") - width
+        if overflow > 0:
+            found.append(f"{name} ({url}): {overflow}px wider than a {width}px screen")
         page.add_script_tag(content=axe_source)
         violations = page.evaluate(
             "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
@@ -106,15 +115,22 @@ def test_keyboard_reaches_skip_link_content_and_search(browser, served_site: str
     page = browser.new_page()
     page.goto(served_site + SEED.lstrip("/"), wait_until="load")
     page.keyboard.press("Tab")
-    focused = page.evaluate("document.activeElement.className")
-    assert focused == "skip-link"
-    box = page.evaluate("JSON.stringify(document.activeElement.getBoundingClientRect())")
-    assert '"top":' in box and page.locator(".skip-link").is_visible()
-    assert page.locator(".skip-link").bounding_box()["y"] >= 0
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert page.locator(".skip-link").bounding_box()["y"] >= 0  # moved into view on focus
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.id") == "site-search-q"
-    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
-    assert outline == "solid"
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+    page.close()
+
+
+def test_print_stylesheet_keeps_the_article_and_drops_navigation(browser, served_site: str) -> None:
+    page = browser.new_page()
+    page.goto(served_site + SEED.lstrip("/"), wait_until="load")
+    page.emulate_media(media="print")
+    for hidden in (".site-nav", ".site-search", ".site-footer", ".brief-nav", ".related"):
+        assert not page.locator(hidden).is_visible(), hidden
+    assert page.locator("article .brief-body").is_visible()
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
     page.close()

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import REPO, SEED, brief_text, page, run_process
+from conftest import REPO, brief_text, page, run_process
 
 SEED_URL = "/2025/08/washington-prepares-meeting-of-armenian-and-azerbaijani-leaders/"
+SEED_FILE = REPO / "content" / f"{SEED_URL.strip('/')}.md"
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
@@ -25,27 +26,12 @@ def build(run_cli, root: Path, *flags: str) -> Path:
     return root / "site"
 
 
-def seed_markdown() -> str:
-    """The seed brief as the sample content has it (plain layout turned into Markdown)."""
-    lines = [line.strip() for line in SEED.read_text(encoding="utf-8").splitlines()]
-    text = [line for line in lines if line]
-    title, paragraphs = text[0], [p for p in text[1:] if not p.startswith("#")][:-1]
-    tags = [p for p in text if p.startswith("#")]
-    return (
-        f"---\ntitle: {json.dumps(title)}\ndate: {text[-1]}\n---\n"
-        + "\n\n".join(paragraphs)
-        + "\n\n"
-        + "\n".join(tags)
-        + "\n"
-    )
-
-
 def brief_urls(soup: BeautifulSoup) -> list[str]:
     """Brief links in the page's main part, in order, each once (any list markup)."""
     found: list[str] = []
     for link in soup.select("main a[href]"):
         href = link["href"]
-        if re.fullmatch(r"(/repo)?/\d{4}/\d{2}/[^/]+/", href) and href not in found:
+        if re.fullmatch(r"(/repo)?/\d{4}/\d{2}/(\d{2}/)?[^/]+/", href) and href not in found:
             found.append(href)
     return found
 
@@ -72,7 +58,7 @@ def summaries(soup: BeautifulSoup) -> dict[str, str]:
 
 def test_seed_brief(write_site, run_cli) -> None:
     root = write_site(
-        {"content/2025/08/seed.md": seed_markdown()},
+        {"content/2025/08/seed.md": SEED_FILE.read_text(encoding="utf-8")},
         config="base_url: https://example.org/\ntimezone: Asia/Yerevan\ntag_names: {usa: USA}\n",
     )
     out = build(run_cli, root)
@@ -81,6 +67,7 @@ def test_seed_brief(write_site, run_cli) -> None:
         "Washington Prepares Meeting of Armenian and Azerbaijani Leaders: A Peace"
     )
     assert seed.find("time")["datetime"] == "2025-08-06T06:27:00+04:00"
+    assert "06:27" in seed.find("time").get_text()
     assert tag_links(seed) == ["/tags/armenia/", "/tags/usa/", "/tags/azerbaijan/"]
     names = {a["href"]: a.get_text(strip=True) for a in seed.select("article a[href^='/tags/']")}
     assert names["/tags/usa/"].lstrip("#") == "USA"
@@ -304,20 +291,18 @@ def test_base_url_flag_prefixes_every_internal_link(write_site, run_cli) -> None
     root = write_site(
         {
             "content/a.md": brief_text(
-                "A", "2025-01-01", ["USA"], "See #Baku and [b](/2025/01/b/)."
+                "A", "2025-01-01", ["USA"], "See #Baku, [b](/2025/01/b/) and ![p](/img/p.png)."
             ),
+            "static/img/p.png": "png",
             "content/b.md": brief_text("B", "2025-01-02", ["USA"]),
         }
     )
     out = build(run_cli, root, "--base-url", "https://x.github.io/repo/")
     links = internal_links(out)
     assert len(links) > 50
-    bad = [
-        (where, href)
-        for where, href in links
-        if not href.startswith("/repo/") and href != "/2025/01/b/"  # author's own link
-    ]
-    assert bad == []
+    assert [(where, href) for where, href in links if not href.startswith("/repo/")] == []
+    body = page(out, "/2025/01/a/").select_one("main img[src$='p.png']")
+    assert body["src"] == "/repo/img/p.png"
     canonical = page(out, "/2025/01/a/").find("link", rel="canonical")["href"]
     assert canonical == "https://x.github.io/repo/2025/01/a/"
     feed = ET.parse(out / "feed.xml").getroot()
@@ -362,6 +347,8 @@ def test_titles_and_tags_are_escaped_everywhere(write_site, run_cli) -> None:
     brief_url = next(p for p in out.rglob("index.html") if "script-alert" in str(p))
     brief = BeautifulSoup(brief_url.read_text(encoding="utf-8"), "html.parser")
     assert brief.h1.get_text() == EVIL
+    assert brief.find("meta", property="og:title")["content"] == EVIL
+    assert brief.title.get_text().startswith(EVIL)
     shown = [a.get_text(strip=True).lstrip("#") for a in brief.select("article a[href*='/tags/']")]
     assert "<script>evil()</script>" in shown and 'say "hi"' in shown
     ld = json.loads(brief.find("script", type="application/ld+json").string)
@@ -439,3 +426,42 @@ def test_version_and_unknown_flag(tmp_path: Path) -> None:
     assert unknown.returncode == 2
     assert "unrecognized arguments: --frobnicate" in unknown.stderr
     assert "Traceback" not in unknown.stderr
+
+
+def test_strict_turns_warnings_into_errors(write_site, run_cli) -> None:
+    root = write_site({"content/a.md": brief_text("A", "2025-01-01")})
+    code, _, err = run_cli(["build", "--no-search"], root)
+    assert code == 0
+    assert "warning: content/a.md:1: brief has no tags" in err.splitlines()
+    code, _, err = run_cli(["build", "--no-search", "--strict"], root)
+    assert code == 1
+    assert err.splitlines() == ["content/a.md:1: brief has no tags", "failed: 1 problem"]
+
+
+def test_timings_and_cache_flags(write_site, run_cli) -> None:
+    root = write_site({"content/a.md": brief_text("A", "2025-01-01", ["X"])})
+    code, out, _ = run_cli(["build", "--no-search", "--no-cache", "--timings"], root)
+    assert code == 0
+    stages = [line.split()[0] for line in out.splitlines() if line.startswith("  ")]
+    assert {"load", "render+write"} <= set(stages)
+    assert not (root / ".briefpress-cache").exists()
+    code, _, _ = run_cli(["build", "--no-search", "-q"], root)
+    assert code == 0 and (root / ".briefpress-cache").is_dir()
+
+
+def test_base_url_without_trailing_slash(write_site, run_cli) -> None:
+    root = write_site({"content/a.md": brief_text("A", "2025-01-01")})
+    out = build(run_cli, root, "--base-url", "https://user.github.io/repo")
+    brief = page(out, "/2025/01/a/")
+    assert brief.find("link", rel="canonical")["href"] == "https://user.github.io/repo/2025/01/a/"
+    assert brief.find("link", rel="stylesheet")["href"] == "/repo/css/style.css"
+
+
+def test_permalink_setting(write_site, run_cli) -> None:
+    root = write_site(
+        {"content/a.md": brief_text("A day", "2025-03-09 23:30")},
+        config="base_url: https://example.org/\npermalink: /{year}/{month}/{day}/{slug}\n",
+    )
+    out = build(run_cli, root)
+    assert page(out, "/2025/03/09/a-day/").h1.get_text() == "A day"
+    assert brief_urls(page(out, "/")) == ["/2025/03/09/a-day/"]

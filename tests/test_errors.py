@@ -16,7 +16,15 @@ CASES: list[tuple[str, dict[str, str | bytes], list[str]]] = [
     (
         "bad-yaml",
         {"content/x.md": "---\ntitle: X\ndate: 2025-01-01\ntags: [a, b\n---\nBody\n"},
-        ["content/x.md:5: invalid YAML front matter: "],
+        ["content/x.md:4: invalid YAML front matter: "],
+    ),
+    (
+        "unquoted-dek",
+        {"content/x.md": "---\ndate: 2025-01-01\ntitle: Big news: the dek\n---\nBody\n"},
+        [
+            "content/x.md:3: invalid YAML front matter: mapping values are not allowed in this "
+            "context (a value containing ': ' must be in quotes: title: \"Headline: the dek\")"
+        ],
     ),
     (
         "bad-utf8",
@@ -185,6 +193,11 @@ CASES: list[tuple[str, dict[str, str | bytes], list[str]]] = [
             "{{ brief.title }}\n{{ brief.meta.autor }}\n{% endblock %}\n",
         },
         ["themes/mine/templates/brief.html:4: template error while rendering /2025/01/good/: "],
+    ),
+    (
+        "missing-theme",
+        {"site.yaml": "base_url: https://example.org/\ntheme: nope\n"},
+        ["site.yaml: theme 'nope' not found: no folder themes/nope/"],
     ),
     (
         "bad-config",

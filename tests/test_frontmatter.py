@@ -41,7 +41,7 @@ def test_no_front_matter_is_all_body() -> None:
     ("text", "line", "message"),
     [
         ("---\ntitle: T\n", 1, "front matter opened with '---' on line 1 is never closed"),
-        ("---\ntitle: T\ndate: [1, 2\n---\n", 4, "invalid YAML front matter"),
+        ("---\ntitle: T\ndate: [1, 2\n---\n", 3, "invalid YAML front matter"),
         ("---\ntitle: T\n  bad: indent\n---\n", 3, "invalid YAML front matter"),
         ("---\n- a\n- b\n---\n", 2, "front matter must be a mapping"),
         ('+++\ntitle = "T"\ndate = \n+++\n', 3, "invalid TOML front matter"),

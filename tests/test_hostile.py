@@ -69,7 +69,9 @@ def encoding_cases() -> list[Case]:
     cases.append(Case("UTF-16 with BOM", "enc/utf16be.md", text.encode("utf-16-be"), None))
     good = {
         "UTF-8 BOM": b"\xef\xbb\xbf" + brief("With BOM").encode(),
-        "CRLF line ends": brief("Crlf", body="One.\n\nTwo.\n\n#Crlf\n").replace("\n", "\r\n").encode(),
+        "CRLF line ends": brief("Crlf", body="One.\n\nTwo.\n\n#Crlf\n")
+        .replace("\n", "\r\n")
+        .encode(),
         "lone CR line ends": brief("Lone cr", body="One.\n\n#Cr\n").replace("\n", "\r").encode(),
         "mixed line ends": brief("Mixed ends", body="A\r\nB\rC\n").encode(),
         "BOM + CRLF": b"\xef\xbb\xbf" + brief("Bom crlf").replace("\n", "\r\n").encode(),
@@ -102,7 +104,9 @@ def size_cases() -> list[Case]:
         "5,000 footnotes": "".join(f"a[^{i}]\n\n[^{i}]: n\n\n" for i in range(5000)),
     }
     for index, (kind, body) in enumerate(deep.items()):
-        cases.append(Case(kind, f"size/deep-{index}.md", brief(f"Deep {index}", body=body).encode()))
+        cases.append(
+            Case(kind, f"size/deep-{index}.md", brief(f"Deep {index}", body=body).encode())
+        )
     inline = " ".join(f"#Tag{i}" for i in range(1000)) + "\n"
     cases.append(Case("1,000 hashtags inline", "size/hashtags.md", brief(body=inline).encode(), 6))
     return cases
@@ -112,7 +116,11 @@ def yaml_cases() -> list[Case]:
     """Broken, nested, exploding and code-running front matter."""
     bomb = ["a: &a [x, x, x, x, x, x, x, x, x]"]
     for level in range(1, 10):
-        bomb.append(f"{chr(97 + level)}: &{chr(97 + level)} [" + ", ".join([f"*{chr(96 + level)}"] * 9) + "]")
+        bomb.append(
+            f"{chr(97 + level)}: &{chr(97 + level)} ["
+            + ", ".join([f"*{chr(96 + level)}"] * 9)
+            + "]"
+        )
     bomb_text = "---\ntitle: Bomb\ndate: 2025-01-01\n" + "\n".join(bomb) + "\n---\nBody\n"
     marker = "PWNED-by-yaml"
     texts: dict[str, tuple[str, int | None]] = {
@@ -145,6 +153,8 @@ def yaml_cases() -> list[Case]:
         "tags is a mapping": ("---\ntitle: x\ndate: 2025-01-01\ntags: {a: 1}\n---\nB\n", 4),
         "tags is nested lists": ("---\ntitle: x\ndate: 2025-01-01\ntags: [[a]]\n---\nB\n", 4),
         "draft is text": ("---\ntitle: x\ndate: 2025-01-01\ndraft: maybe\n---\nB\n", 4),
+        "image is a number": ("---\ntitle: x\ndate: 2025-01-01\nimage: 5\n---\nB\n", 4),
+        "source is a mapping": ("---\ntitle: x\ndate: 2025-01-01\nsource: {a: b}\n---\nB\n", 4),
         "summary is a list": ("---\ntitle: x\ndate: 2025-01-01\nsummary: [a]\n---\nB\n", 4),
         "YAML NUL escape in title": ('---\ntitle: "a\\0b"\ndate: 2025-01-01\n---\nB\n', 0),
         "1e999 title": ("---\ntitle: 1e999\ndate: 2025-01-01\n---\nB\n", 0),
@@ -167,7 +177,14 @@ def date_cases() -> list[Case]:
              f"---\ntitle: Date {index}\ndate: {value}\n---\nB\n".encode(), 3)
         for index, value in enumerate(bad_dates)
     ]  # fmt: skip
-    cases.append(Case("file name date 2025-02-30", "dates/2025-02-30-name.md", b"---\ntitle: N\n---\nB\n", None))
+    cases.append(
+        Case(
+            "file name date 2025-02-30",
+            "dates/2025-02-30-name.md",
+            b"---\ntitle: N\n---\nB\n",
+            None,
+        )
+    )
     cases.append(Case("updated 31.02.2025", "dates/updated.md",
                       b"---\ntitle: U\ndate: 2025-01-01\nupdated: 31.02.2025\n---\nB\n", 4))  # fmt: skip
     good_dates = ["2025-08-06T06:27:00Z", "06.08.2025", "2013-05-06 02:12:52 +0200",
@@ -198,12 +215,22 @@ def tag_cases() -> list[Case]:
         Case(kind, f"tags/empty-{i}.md", brief(f"Empty tag {i}", tags=f'"{tag}"').encode(), 4)
         for i, (kind, tag) in enumerate(empty_slug.items())
     ]
-    cases.append(Case("tags C++ and C# collide", "tags/collide-a.md", brief("Cpp", tags="C++").encode(), 4))
-    cases.append(Case("tags C++ and C# collide", "tags/collide-b.md", brief("Csharp", tags='"C#"').encode(), 4))
+    cases.append(
+        Case("tags C++ and C# collide", "tags/collide-a.md", brief("Cpp", tags="C++").encode(), 4)
+    )
+    cases.append(
+        Case(
+            "tags C++ and C# collide", "tags/collide-b.md", brief("Csharp", tags='"C#"').encode(), 4
+        )
+    )
     hundred = ", ".join(f"T{i}x" for i in range(100))
-    cases.append(Case("100 tags on one brief", "tags/hundred.md", brief("Hundred", tags=hundred).encode()))
+    cases.append(
+        Case("100 tags on one brief", "tags/hundred.md", brief("Hundred", tags=hundred).encode())
+    )
     many = ", ".join(f"M{i}x" for i in range(1000))
-    cases.append(Case("1,000 tags on one brief", "tags/many.md", brief("Many tags", tags=many).encode(), 4))
+    cases.append(
+        Case("1,000 tags on one brief", "tags/many.md", brief("Many tags", tags=many).encode(), 4)
+    )
     return cases  # fmt: skip
 
 
@@ -217,8 +244,48 @@ def slug_cases() -> list[Case]:
     ]  # fmt: skip
 
 
+UNKNOWN = -1
+"""Line of a mutated file: it may or may not be a valid brief, but must never crash."""
+
+MUTAGENS = [b"---\n", b"+++\n", b"\n", b"\r", b"\r\n", b"\x00", b"\xff", b"\xef\xbb\xbf", b": ",
+            b"[", b"{", b"&a ", b"*a ", b"!!python/object/apply:os.system ['true'] ", b"'", b'"',
+            b"#", b" #Zz ", b"# ", b"> ", b"    ", b"\t", "\u200d\u202e\u0301".encode(), "😀".encode(),
+            b"<script>", b"]]>", b"31.02.2025", b"0000", b"`"]  # fmt: skip
+
+
+def mutation_cases(count: int = 150) -> list[Case]:
+    """A valid brief mutated 1-4 times at random (seeded): insertions, deletions, cuts."""
+    rng = random.Random(2025)
+    cases = []
+    for index in range(count):
+        data = bytearray(
+            brief(f"Mutant {index}", tags=f"Mut{index}", body="Text #Mu.\n\n#Mut\n").encode()
+        )
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randrange(len(data) + 1)
+            action = rng.randrange(4)
+            if action == 0:
+                data[at:at] = rng.choice(MUTAGENS)
+            elif action == 1:
+                del data[at : at + rng.randint(1, 8)]
+            elif action == 2:
+                data[at:at] = data[at : at + rng.randint(1, 30)] * rng.randint(2, 50)
+            else:
+                del data[at:]
+        cases.append(Case("random mutation", f"mutants/m-{index}.md", bytes(data), UNKNOWN))
+    return cases  # fmt: skip
+
+
 def corpus() -> list[Case]:
-    return encoding_cases() + size_cases() + yaml_cases() + date_cases() + tag_cases() + slug_cases()
+    return (
+        encoding_cases()
+        + size_cases()
+        + yaml_cases()
+        + date_cases()
+        + tag_cases()
+        + slug_cases()
+        + mutation_cases()
+    )
 
 
 def write_corpus(root: Path, cases: list[Case]) -> None:
@@ -246,6 +313,7 @@ def add_filesystem_oddities(root: Path) -> list[Case]:
     locked.chmod(0)
     readable_anyway = os.geteuid() == 0  # root reads a mode-000 file: then it just builds
     return [
+        Case("directory named x.md", "fs/folder.md/inside.md", b""),
         Case("symlink loop (file)", "fs/self.md", b"", None),
         Case("dangling symlink", "fs/dangling.md", b"", None),
         Case("FIFO named .md", "fs/fifo.md", b"", None),
@@ -259,6 +327,8 @@ def assert_reported(cases: list[Case], code: int, output: str) -> None:
     assert code == (1 if any(c.bad for c in cases) else 0), output[-3000:]
     lines = output.splitlines()
     for case in cases:
+        if case.line == UNKNOWN:
+            continue
         source = f"content/{case.path}"
         named = [line for line in lines if line.startswith(source + ":")]
         if not case.bad:
@@ -266,17 +336,17 @@ def assert_reported(cases: list[Case], code: int, output: str) -> None:
         elif case.line is None:
             assert named, f"{case.kind}: {source} is not named in the output"
         else:
-            assert any(
-                line.startswith(f"{source}:{case.line}:") for line in named
-            ), f"{case.kind}: expected {source}:{case.line}: in {named or 'nothing'}"
+            assert any(line.startswith(f"{source}:{case.line}:") for line in named), (
+                f"{case.kind}: expected {source}:{case.line}: in {named or 'nothing'}"
+            )
 
 
 def test_corpus_counts_a_few_hundred_cases() -> None:
     cases = corpus()
     assert len(cases) >= 150
     assert len({c.path for c in cases}) == len(cases)
-    kinds = Counter("bad" if c.bad else "good" for c in cases)
-    assert kinds["bad"] > 100 and kinds["good"] > 20
+    kinds = Counter("mutated" if c.line == UNKNOWN else "bad" if c.bad else "good" for c in cases)
+    assert kinds["bad"] > 100 and kinds["good"] > 30 and kinds["mutated"] >= 100
 
 
 def test_hostile_corpus_in_process_reports_every_bad_file(tmp_path: Path, run_cli) -> None:
@@ -338,3 +408,48 @@ def test_a_fifo_never_blocks_the_build(tmp_path: Path, run_cli, path: str) -> No
     os.mkfifo(tmp_path / path)
     code, out, err = run_cli(["build", "--no-search", "--no-cache", "-q"], tmp_path)
     assert code == 1 and err.startswith(f"{path}: ")
+
+
+BOMB_CONFIG = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + n)}: &{chr(98 + n)} [" + ", ".join([f"*{chr(97 + n)}"] * 9) + "]\n"
+    for n in range(6)
+)
+HOSTILE_CONFIGS = {
+    "unclosed YAML list": ("title: [a\n", 2),
+    "bad UTF-8": (b"title: \xff\n", 1),
+    "alias bomb": (BOMB_CONFIG, None),
+    "javascript: base_url": ("base_url: javascript:alert(1)\n", 1),
+    "!!python/object/apply": ("title: !!python/object/apply:os.system [ls]\n", 1),
+    "per_page 0": ("per_page: 0\n", 1),
+    "timezone path": ("timezone: ../../etc/passwd\n", 1),
+    "language with markup": ('language: "\\"><script>"\n', 1),
+    "list instead of mapping": ("- a\n", 1),
+    "permalink with ..": ("permalink: /{slug}/../../outside/\n", 1),
+    "permalink format spec": ('permalink: "/{slug:>99999999999}/"\n', 1),
+    "permalink unclosed brace": ('permalink: "/{slug"\n', 1),
+    "permalink stray brace": ('permalink: "/{slug}}/"\n', 1),
+    "permalink conversion": ('permalink: "/{slug!r}/"\n', 1),
+    "theme outside": ("theme: ../../etc\n", None),
+    "cname with newline": ('cname: "a\\nb"\n', 1),
+}
+
+
+@pytest.mark.parametrize("kind", HOSTILE_CONFIGS)
+def test_hostile_site_settings_are_reported_not_crashed_on(
+    tmp_path: Path, run_cli, kind: str
+) -> None:
+    text, line = HOSTILE_CONFIGS[kind]
+    root = tmp_path / "site-src"
+    (root / "content").mkdir(parents=True)
+    (root / "content" / "a.md").write_text(brief(), encoding="utf-8")
+    config = text if isinstance(text, bytes) else text.encode()
+    (root / "site.yaml").write_bytes(config)
+    code, out, err = run_cli(["build", "--no-search", "--no-cache", "-q"], root)
+    assert code == 1 and "unexpected error" not in err, err
+    assert err.startswith(f"site.yaml:{line}:" if line else "site.yaml"), err
+    assert sorted(p.name for p in tmp_path.rglob("*")) == [
+        "a.md",
+        "content",
+        "site-src",
+        "site.yaml",
+    ]

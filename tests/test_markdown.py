@@ -153,6 +153,34 @@ def test_extensions_tables_strikethrough_footnotes_autolinks_heading_ids() -> No
     assert soup.find("h2")["id"] == "second-section"
 
 
+@pytest.mark.parametrize(
+    ("base", "expected"),
+    [
+        ("/", ["/2025/01/b/", "/img/p.png", "//cdn.example/x", "https://example.org/", "#fn"]),
+        (
+            "/repo/",
+            [
+                "/repo/2025/01/b/",
+                "/repo/img/p.png",
+                "//cdn.example/x",
+                "https://example.org/",
+                "#fn",
+            ],
+        ),
+    ],
+    ids=["domain-root", "base-path"],
+)
+def test_site_paths_get_the_base_path(base: str, expected: list[str]) -> None:
+    body = (
+        "[b](/2025/01/b/) ![p](/img/p.png) [c](//cdn.example/x) "
+        "[d](https://example.org/) [e](#fn) [f](/repo/already/)"
+    )
+    html = render_body(make_markdown(True), body, tag_href, base).html
+    soup = BeautifulSoup(html, "html.parser")
+    found = [tag.get("href") or tag.get("src") for tag in soup.find_all(["a", "img"])]
+    assert found == [*expected, "/repo/already/"]
+
+
 def test_raw_html_passes_through_or_is_escaped() -> None:
     body = 'Text <span class="x">inline</span>\n\n<div id="raw">block</div>\n'
     allowed, _ = render(body, allow_html=True)

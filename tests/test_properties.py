@@ -7,12 +7,17 @@ bounded number of examples per property, so the file is stable in CI and takes s
 from __future__ import annotations
 
 import datetime as dt
+import os
 import unicodedata
+from collections.abc import Callable
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from bs4 import BeautifulSoup
+from conftest import SEED
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from briefpress.brief import decode_brief, parse_brief
@@ -20,6 +25,7 @@ from briefpress.config import SiteConfig
 from briefpress.dates import parse_date
 from briefpress.errors import ProblemError
 from briefpress.frontmatter import FrontMatter, split_front_matter
+from briefpress.importer import parse_plain_brief, to_markdown
 from briefpress.load import markdown_for
 from briefpress.markdown import hashtag_at, render_body, split_trailing_hashtags
 from briefpress.slugs import MAX_SLUG, slugify, tag_key, title_slug
@@ -49,7 +55,26 @@ FRAGMENTS = [
 briefish = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=12)), max_size=40).map(
     "".join
 )
-any_text = st.one_of(briefish, st.text(max_size=300))
+any_text = st.one_of(briefish, st.text(max_size=300)).map(
+    lambda text: text.replace("\r\n", "\n").replace("\r", "\n")  # as decode_brief leaves it
+)
+
+
+# Titles of printable text (no line breaks), tags that are valid hashtags.
+titles = st.text(
+    st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=60
+).map(str.strip)
+tag_names = st.builds(
+    lambda first, rest: first + rest,
+    st.characters(whitelist_categories=("Lu", "Ll", "Lo")),
+    st.text(st.characters(whitelist_categories=("Lu", "Ll", "Lo", "Nd")), max_size=10),
+)
+paragraphs = st.lists(
+    st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1).filter(
+        lambda p: "#" not in p and p.strip()
+    ),
+    max_size=4,
+)
 
 
 def brief_line_count(text: str) -> int:
@@ -218,16 +243,23 @@ def tag_href(name: str) -> str:
     return f"/news/tags/{slugify(name)}/"
 
 
+hashtag_text = st.lists(
+    st.one_of(st.sampled_from(["#", " #", "\n#", "\n\n", "`", "[", "](", ")", "> "]), tag_names),
+    max_size=30,
+).map("".join)
+
+
 @SLOW
-@given(any_text)
+@given(st.one_of(any_text, hashtag_text))
 def test_render_body_hashtags_are_valid_tags_with_pages(body: str) -> None:
     md = markdown_for(False)
     rendered = render_body(md, body, tag_href)
     assert isinstance(rendered.html, str) and isinstance(rendered.summary, str)
-    for name in rendered.hashtags:
+    for name, line in rendered.hashtags:
         assert hashtag_at("#" + name, 0) == name
         assert slugify(tag_key(name)), "every hashtag found has a tag page"
         assert f'href="{tag_href(name)}"' in rendered.html
+        assert 0 <= line <= body.count("\n")
     assert "<script" not in rendered.html.lower(), "html: false escapes raw HTML"
 
 
@@ -256,23 +288,6 @@ def test_parse_brief_returns_brief_or_problems_with_lines_in_the_file(text: str)
         assert brief.title and brief.url.startswith("/") and brief.date.tzinfo is not None
         assert brief.slug, "a brief's slug is never empty"
         assert_no_path_or_control(brief.slug)
-
-
-# Titles of printable text (no line breaks), tags that are valid hashtags.
-titles = st.text(
-    st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=60
-).map(str.strip)
-tag_names = st.builds(
-    lambda first, rest: first + rest,
-    st.characters(whitelist_categories=("Lu", "Ll", "Lo")),
-    st.text(st.characters(whitelist_categories=("Lu", "Ll", "Lo", "Nd")), max_size=10),
-)
-paragraphs = st.lists(
-    st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1).filter(
-        lambda p: "#" not in p and p.strip()
-    ),
-    max_size=4,
-)
 
 
 def dedupe(names: list[str]) -> list[str]:
@@ -310,3 +325,100 @@ def test_case_spellings_of_one_tag_are_one_tag(letter: str) -> None:
     brief, problems = parse_brief("content/x.md", text, CONFIG, markdown_for(True))
     assert brief is not None and not problems
     assert len(brief.tags) == 1
+
+
+# -- the plain-text importer ----------------------------------------------------------------
+
+plain_lines = st.text(
+    st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=80
+)
+
+
+@FAST
+@given(st.lists(st.one_of(plain_lines, st.sampled_from(FRAGMENTS + ["", "06.08.2025 06:27"]))))
+def test_plain_import_reads_a_brief_or_says_which_line_is_wrong(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    try:
+        plain = parse_plain_brief(text, TZ)
+    except ProblemError as exc:
+        assert exc.message and exc.line is not None
+        assert 1 <= exc.line <= brief_line_count(text)
+        return
+    assert plain.title and plain.title == plain.title.strip()
+    assert plain.date.tzinfo is TZ
+
+
+words = st.text(
+    st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp", "Zs")), min_size=1, max_size=12
+).filter(lambda w: not w.startswith("#"))
+plain_paragraphs = st.lists(
+    st.lists(words, min_size=1, max_size=8).map(" ".join), min_size=1, max_size=4
+)
+
+
+@SLOW
+@given(titles, st.lists(tag_names, min_size=1, max_size=4), plain_paragraphs)
+def test_import_then_build_round_trips_the_text(
+    title: str, tags: list[str], paragraphs: list[str]
+) -> None:
+    assume(title and title_slug(title) and not title.startswith("#"))
+    assume(not any(p.strip("0123456789.: ") == "" for p in paragraphs))  # not a date line
+    plain_text = "\n\n".join(
+        [
+            title,
+            *("    " + p for p in paragraphs),
+            "\n".join("#" + t for t in tags),
+            "06.08.2025 06:27",
+        ]
+    )
+    plain = parse_plain_brief(plain_text, TZ)
+    assert (plain.title, list(plain.paragraphs)) == (title, paragraphs)
+
+    brief, problems = parse_brief("content/x.md", to_markdown(plain), CONFIG, markdown_for(True))
+    assert not problems, problems
+    assert brief is not None and brief.title == title
+    inline = [name for p in paragraphs for name, _ in hashtags_in(p)]
+    assert list(brief.tags) == dedupe(tags + inline)
+    shown = [p.get_text() for p in BeautifulSoup(brief.body_html, "html.parser").find_all("p")]
+    assert shown == paragraphs, "the paragraphs read the same after import and build"
+
+
+def hashtags_in(text: str) -> list[tuple[str, int]]:
+    return list(render_body(markdown_for(True), text, tag_href).hashtags)
+
+
+HOSTILE_PLAIN = """Odd *Markdown* [chars] & <tags>: a test
+
+    1. Not a list, *not emphasis*, `not code`, <b>not bold</b>, &amp; stays.
+
+    # Not a heading; > not a quote; - not a bullet; \\ a backslash; https://example.org/a_b_c
+
+#ARMENIA #Հայաստան
+
+06.08.2025 06:27
+"""
+
+
+def test_import_then_build_keeps_the_text_of_each_brief(
+    tmp_path: Path, run_cli: Callable[..., tuple[int, str, str]]
+) -> None:
+    root = tmp_path / "site-src"
+    (root / "plain").mkdir(parents=True)
+    (root / "site.yaml").write_text("title: T\ntimezone: Asia/Yerevan\n", encoding="utf-8")
+    (root / "plain" / "seed.txt").write_bytes(SEED.read_bytes())
+    (root / "plain" / "odd.txt").write_text(HOSTILE_PLAIN, encoding="utf-8")
+    os.mkfifo(root / "plain" / "pipe.txt")  # reported, never waited on
+    code, out, err = run_cli(["import", "plain"], root)
+    assert code == 1 and "plain/pipe.txt: not a regular file" in err, err
+    assert run_cli(["build", "--no-search", "-q"], root)[0] == 0
+
+    for source in ("seed.txt", "odd.txt"):
+        plain = parse_plain_brief((root / "plain" / source).read_text(encoding="utf-8"), TZ)
+        page = next(p for p in (root / "site").rglob("index.html") if plain_title(p) == plain.title)
+        body = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        shown = [p.get_text() for p in body.select(".brief-body p")]
+        assert shown == list(plain.paragraphs), source
+
+
+def plain_title(page: Path) -> str:
+    return BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").h1.get_text()

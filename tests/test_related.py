@@ -72,7 +72,7 @@ sites = st.lists(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(sites)
 def test_related_matches_brute_force(spec: list[tuple[int, list[str]]]) -> None:
     site = make_site([make_brief(i, hours, tags) for i, (hours, tags) in enumerate(spec)])

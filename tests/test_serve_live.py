@@ -95,6 +95,16 @@ def test_added_and_deleted_briefs_match_a_full_build(live, tmp_path) -> None:
     assert_same_as_full_build(live, tmp_path)
 
 
+def test_folder_moved_away_is_found_by_a_rescan(live, tmp_path) -> None:
+    edit(live, "content/2025/b5.md", brief_text("Fifth", "2025-03-02", ["Gamma"]))
+    live.rebuild(classify(live.root, (), [Event(live.root / "content/2025", True)]))
+    assert (live.out / "2025/03/fifth/index.html").is_file()
+    (live.root / "content/2025").rename(tmp_path / "moved")  # one event: the folder
+    update = live.rebuild(classify(live.root, (), [Event(live.root / "content/2025", True)]))
+    assert "/2025/03/fifth/" in update.urls
+    assert_same_as_full_build(live, tmp_path)
+
+
 def test_broken_brief_keeps_the_last_good_output_until_fixed(live, tmp_path) -> None:
     before = (live.out / "index.html").read_bytes()
     broken = live.rebuild(edit(live, "content/b3.md", "---\ntitle: [unclosed\n---\nText\n"))
@@ -128,6 +138,18 @@ def test_template_change_rebuilds_everything(live, tmp_path) -> None:
     assert (live.out / "404.html").read_text() == "<!DOCTYPE html><title>gone</title>\n"
     assert "/404.html" in update.urls and "/" not in update.urls
     assert live.theme_folders[0] == live.root / "themes/mine"
+    assert_same_as_full_build(live, tmp_path)
+
+
+def test_broken_template_is_reported_with_its_line_until_fixed(live, tmp_path) -> None:
+    edit(live, "themes/mine/theme.yaml", "extends: default\n")
+    live.rebuild(edit(live, "site.yaml", (live.root / "site.yaml").read_text() + "theme: mine\n"))
+    before = (live.out / "404.html").read_bytes()
+    broken = live.rebuild(edit(live, "themes/mine/templates/404.html", "<p>\n{% if %}\n"))
+    assert [(p.path, p.line) for p in broken.problems] == [("themes/mine/templates/404.html", 2)]
+    assert (live.out / "404.html").read_bytes() == before
+    fixed = live.rebuild(edit(live, "themes/mine/templates/404.html", "<p>fixed</p>\n"))
+    assert fixed.problems == () and "/404.html" in fixed.urls
     assert_same_as_full_build(live, tmp_path)
 
 

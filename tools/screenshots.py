@@ -17,19 +17,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from conftest import CHROMIUM_ARGS  # noqa: E402
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
 
 from briefpress.pipeline import BuildOptions, build  # noqa: E402
-
-if TYPE_CHECKING:
-    from playwright.sync_api import Page
 
 CHROMIUM = "/usr/bin/chromium"
 SEED = "/2025/08/washington-prepares-meeting-of-armenian-and-azerbaijani-leaders/"
@@ -50,7 +46,7 @@ SHOTS = (
     Shot("brief", SEED, ("light", "dark")),
     Shot("tag", "/tags/armenia/"),
     Shot("archive", "/archive/"),
-    Shot("search", "/search/?q=armenia", wait_for="#search a[href]"),
+    Shot("search", "/search/?q=armenia", wait_for="#search-results a[href]"),
 )
 
 
