@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import stat
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,9 @@ MAX_BRIEF_BYTES = 4 * 1024 * 1024
 MAX_TAGS = 100
 """Each tag page lists the brief with all its tags: beyond this, pages grow as tags squared."""
 KNOWN_KEYS = {"title", "date", "tags", "slug", "summary", "draft", "updated"}
+
+Report = Callable[[str, int | None], None]
+"""problem(message, line): records a problem found in the brief being parsed."""
 ADDRESS_KEYS = ("image", "source")
 """Other keys themes turn into links or image sources: they must be text."""
 
@@ -218,7 +221,9 @@ def _title_problem(value: object) -> str:
     return f"title {what}: add `title:` to the front matter or begin the body with `# Heading`"
 
 
-def _read_date(source, data, lines, config, problem) -> dt.datetime | None:  # type: ignore[no-untyped-def]
+def _read_date(
+    source: str, data: dict[str, Any], lines: dict[str, int], config: SiteConfig, problem: Report
+) -> dt.datetime | None:
     if "date" in data:
         try:
             return parse_date(data["date"], config.tz)
@@ -239,7 +244,7 @@ def _read_date(source, data, lines, config, problem) -> dt.datetime | None:  # t
     return from_name
 
 
-def _read_slug(data, lines, title, problem) -> str:  # type: ignore[no-untyped-def]
+def _read_slug(data: dict[str, Any], lines: dict[str, int], title: str, problem: Report) -> str:
     if "slug" not in data:
         slug = title_slug(title) if title else ""
         if title and not slug:
@@ -269,7 +274,7 @@ def _trailing_line(body: str, kept: str, body_line: int) -> int:
     return body_line + index
 
 
-def _read_tags(value, line, problem) -> list[str]:  # type: ignore[no-untyped-def]
+def _read_tags(value: object, line: int | None, problem: Report) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):

@@ -18,13 +18,13 @@ from .brief import Brief, decode_brief
 from .config import SiteConfig
 from .errors import BriefpressError, Problem, ProblemError
 from .frontmatter import split_front_matter
+from .index import is_search_path
 from .load import markdown_for, require_site
 from .pipeline import BuildOptions, Validation, validate
 from .statics import collect_static
 from .urls import abs_url_for, url_for
 
 _HTML_HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
-SEARCH_INDEX = "pagefind/"
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -111,7 +111,7 @@ def site_path(config: SiteConfig, page_url: str, href: str) -> str | None:
 
 def _is_built(path: str, outputs: set[str]) -> bool:
     relpath = path.lstrip("/")
-    if relpath.startswith(SEARCH_INDEX):
+    if is_search_path(relpath):
         return True
     if relpath == "" or relpath.endswith("/"):
         return relpath + "index.html" in outputs

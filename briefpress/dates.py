@@ -88,7 +88,8 @@ def date_from_filename(name: str, tz: ZoneInfo) -> dt.datetime | None:
     if not match:
         return None
     try:
-        day = dt.datetime(*(int(g) for g in match.groups()))
+        year, month, day_of_month = (int(g) for g in match.groups())
+        day = dt.datetime(year, month, day_of_month)
     except ValueError:
         raise ProblemError(
             f"file name starts with '{match.group(0)[:-1]}', not a real day"

@@ -188,7 +188,7 @@ def same_site(git: Git, commit: str, tree: str) -> bool:
     files with other bytes on every build. When every file outside the index is the same,
     the index was built from the same pages: the published one is kept.
     """
-    outside_index = f":(exclude){PAGEFIND_DIR}/"
+    outside_index = f":(exclude){PAGEFIND_DIR}*"  # pagefind/ and, when sharded, pagefind-YYYY/
     return (
         git.run("diff-tree", "--quiet", "-r", commit, tree, "--", ".", outside_index).returncode
         == 0

@@ -17,7 +17,7 @@ MAX_NODES = 20_000
 """Nodes a front matter may expand to, aliases counted each time: stops alias bombs."""
 
 
-class SafeLoader(_Base):  # type: ignore[misc,valid-type]
+class SafeLoader(_Base):  # type: ignore[misc]
     """PyYAML's safe loader (C speed when available) that leaves dates as text.
 
     Dates are parsed by briefpress itself, so that every form reads the same way
@@ -131,10 +131,10 @@ def _parse_toml(source: str) -> tuple[dict[str, Any], dict[str, int]]:
         reason = re.sub(r"\s*\(at line.*\)$", "", str(exc))
         raise ProblemError(f"invalid TOML front matter: {reason}", line) from None
     key_lines: dict[str, int] = {}
-    for number, line in enumerate(source.split("\n"), start=2):
-        match = _TOML_KEY.match(line)
-        if match:
-            key_lines.setdefault(match.group(1).strip('"'), number)
+    for number, text in enumerate(source.split("\n"), start=2):
+        key = _TOML_KEY.match(text)
+        if key:
+            key_lines.setdefault(key.group(1).strip('"'), number)
     return data, key_lines
 
 

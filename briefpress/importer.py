@@ -134,6 +134,7 @@ def _split_urls(text: str) -> list[tuple[str, bool]]:
     text, where a backslash escape next to one would join it: such an address is
     written as an autolink, `<https://...>`, whose end is explicit."""
     linkify = markdown_for(True).linkify
+    assert linkify is not None, "linkify-it-py is a dependency"
     parts: list[tuple[str, bool]] = []
     cursor = 0
     for colon in (m.start() for m in re.finditer("://", text)):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -27,11 +28,17 @@ from .errors import BriefpressError, Problem
 from .routes import Route
 
 PAGEFIND_DIR = "pagefind"
+_BUNDLE_FOLDER = re.compile(rf"{PAGEFIND_DIR}(-\d{{4}})?")
+
+
+def is_search_path(relpath: str) -> bool:
+    """True for files of the search index: pagefind/... or, on a sharded site, pagefind-YYYY/..."""
+    return _BUNDLE_FOLDER.fullmatch(relpath.lstrip("/").split("/", 1)[0]) is not None
 MANIFEST = "pagefind/bundles.json"
 """Lists the bundles for search.js (newest year first) and their keys for reuse."""
 SHARD_MIN_BRIEFS = 2000
-"""From this many briefs on, one bundle per year: parallel and incremental indexing
-is worth the few extra requests a search makes."""
+"""From this many briefs on, one bundle per year: parallel and incremental indexing is
+worth what it costs readers (a first search loads each bundle's script and WebAssembly)."""
 
 Progress = Callable[[str, int, int], None]
 
@@ -110,7 +117,8 @@ def index_site(
         if source is None:
             todo.append(bundle)
         elif source != target:  # serve indexes its folder in place: nothing to copy
-            shutil.copytree(source, target, copy_function=os.link, dirs_exist_ok=True)
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(source, target, copy_function=os.link)
     language = config.language.split("-")[0].lower()
     problems: list[Problem] = []
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:

@@ -47,6 +47,7 @@ def _autolink_like_github(md: MarkdownIt) -> None:
     costs about 40% of parsing a brief, and GitHub does not link those either.
     """
     linkify = md.linkify
+    assert linkify is not None, "linkify-it-py is a dependency"
     full_pretest = linkify.pretest
 
     def pretest(text: str) -> bool:
@@ -180,7 +181,8 @@ def _prefix_site_paths(state: StateCore) -> None:
             attr = {"link_open": "href", "image": "src"}.get(token.type)
             value = token.attrGet(attr) if attr else None
             if (
-                isinstance(value, str)
+                attr
+                and isinstance(value, str)
                 and value.startswith("/")
                 and not value.startswith(("//", base))
             ):

@@ -111,7 +111,8 @@ def make_environment(site: Site, theme: Theme, search: bool = True) -> jinja2.En
 @jinja2.pass_environment
 def _tags_of(env: jinja2.Environment, brief: Brief) -> list[Tag]:
     """The `tags` filter: asks the environment's current site (see Renderer.use_site)."""
-    site: Site = env.globals["site"]
+    site = env.globals["site"]
+    assert isinstance(site, Site)
     return site.tags_of(brief)
 
 

@@ -101,7 +101,9 @@ def paginate(briefs: Sequence[Brief], per_page: int, base: str) -> Iterator[Page
         yield Pager(number, count, items, base)
 
 
-def _list_pages(site: Site, briefs: Sequence[Brief], base: str, template: str, **context: Any):
+def _list_pages(
+    site: Site, briefs: Sequence[Brief], base: str, template: str, **context: Any
+) -> Iterator[Route]:
     for pager in paginate(briefs, site.config.per_page, base):
         extra = [f"{k}={_describe(v)}" for k, v in sorted(context.items())]
         yield _route(

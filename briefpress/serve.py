@@ -14,7 +14,6 @@ import errno
 import json
 import mimetypes
 import secrets
-import shutil
 import signal
 import socket
 import sys
@@ -34,6 +33,7 @@ from .errors import BriefpressError, Problem, UsageError
 from .live import LiveSite, Update
 from .pipeline import BuildOptions
 from .watch import Changes, Watcher, classify
+from .write import remove_later
 
 EVENTS_URL = "/__briefpress/events"
 SCRIPT_URL = "/__briefpress/livereload.js"
@@ -344,7 +344,7 @@ def run_serve(args: argparse.Namespace) -> int:
         return 0
     finally:
         signal.signal(signal.SIGTERM, previous)
-        shutil.rmtree(folder, ignore_errors=True)
+        remove_later(folder)  # 10,000 pages take seconds to delete: exit at once
 
 
 def _interrupt(signum: int, frame: object) -> NoReturn:

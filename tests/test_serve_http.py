@@ -211,5 +211,8 @@ def test_search_index_is_served_then_ctrl_c_exits_cleanly(tmp_path: Path) -> Non
     assert status == 200 and json.loads(body)["languages"]
     assert server.output_folder.is_dir()
     assert server.stop() == 0
+    deadline = time.monotonic() + 10  # removed by a process of its own, so exit is instant
+    while list(tmp_path.glob("briefpress-serve-*")) and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert not list(tmp_path.glob("briefpress-serve-*"))
     assert not any("Traceback" in line for line in server.lines)

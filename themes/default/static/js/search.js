@@ -19,8 +19,8 @@ const list = document.getElementById("search-results");
 const more = document.getElementById("search-more");
 const dateFormat = new Intl.DateTimeFormat(form.dataset.lang, { dateStyle: "long", timeZone: "UTC" });
 
-let bundles = Promise.resolve([]);
 /** Pagefind instances, one per bundle: a promise, so a search typed early waits for them. */
+let bundles = Promise.resolve([]);
 let results = [];
 let shown = 0;
 let generation = 0;
