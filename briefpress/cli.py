@@ -195,12 +195,14 @@ def build_summary(report: object, seconds: float) -> str:
 
     assert isinstance(report, BuildReport)
     site = report.site
-    pages = sum(1 for r in report.routes if r.is_html)
+    pages = report.pages
     extra = []
     if site.scheduled:
         extra.append(f"{len(site.scheduled)} scheduled")
     if site.drafts:
         extra.append(f"{site.drafts} drafts left out")
+    if report.write is None:
+        extra.append("nothing changed")
     if "index" in report.timings:
         extra.append(f"search indexed in {report.timings['index']:.2f} s")
     tail = f" ({', '.join(extra)})" if extra else ""

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .brief import Brief
 from .config import SiteConfig
@@ -77,8 +78,14 @@ class Site:
     """Drafts left out."""
     _position: dict[str, int] = field(default_factory=dict, repr=False)
     _tag_of_key: dict[str, str] = field(default_factory=dict, repr=False)
-    _masks: dict[str, int] = field(default_factory=dict, repr=False)
-    """Tag key -> bitset of the positions of its briefs: related() in microseconds."""
+
+    @cached_property
+    def tag_masks(self) -> dict[str, int]:
+        """Tag key -> bitset of the positions of its briefs: related() in microseconds.
+
+        Made on first use: a build that finds nothing changed never needs it.
+        """
+        return _tag_masks(self.tags, self._tag_of_key, self._position)
 
     def newer(self, brief: Brief) -> Brief | None:
         index = self._position[brief.source]
@@ -140,7 +147,6 @@ def build_site(
         drafts=skipped_drafts,
         _position=position,
         _tag_of_key=tag_of_key,
-        _masks=_tag_masks(tags, tag_of_key, position),
     )
     return site, problems
 
@@ -231,7 +237,8 @@ def related_briefs(site: Site, brief: Brief, count: int = RELATED_COUNT) -> list
     bit-sliced counter, so "shares exactly n tags" is a few big-int operations whatever
     the number of tags (trying every combination of tags would be exponential).
     """
-    masks = [site._masks[key] for key in brief.tag_keys if key in site._masks]
+    all_masks = site.tag_masks
+    masks = [all_masks[key] for key in brief.tag_keys if key in all_masks]
     position = site._position[brief.source]
     planes = _bit_sliced_sum(masks)
     chosen: list[Brief] = []

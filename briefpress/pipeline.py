@@ -25,7 +25,14 @@ from .render import Renderer
 from .routes import Route, plan_routes
 from .statics import collect_static
 from .themes import Theme, load_theme
-from .write import Manifest, SiteWriter, WriteReport, check_output_dir, file_digest
+from .write import (
+    Manifest,
+    SiteWriter,
+    WriteReport,
+    check_output_dir,
+    file_digest,
+    read_manifest,
+)
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): called while long stages run."""
@@ -50,10 +57,13 @@ class BuildOptions:
 class BuildReport:
     site: Site
     routes: list[Route]
+    """Empty when nothing changed since the last build (nothing was planned or written)."""
     write: WriteReport | None
     out: Path
     timings: dict[str, float] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    pages: int = 0
+    """HTML pages of the site."""
 
     @property
     def seconds(self) -> float:
@@ -160,14 +170,40 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
         check_output_dir(root, out, theme.folders)
         cache = open_cache(root, config.fingerprint()) if options.cache else None
 
-    site, routes, problems, warnings = plan_site(root, config, options, timer, cache)
+    site, _, problems = model_site(root, config, options, timer, cache)
+    inputs = inputs_key(root, site, theme, options) if not problems else ""
+    previous = read_manifest(out)
+    if inputs and previous.inputs == inputs and previous.is_intact(out):
+        # Nothing the build reads has changed, so neither would anything it writes.
+        if cache is not None:
+            save_cache(root, cache)
+        pages = sum(1 for path in previous.keys if path.endswith(".html"))
+        return BuildReport(site, [], None, out, timer.timings, content_warnings(site), pages)
+    routes, route_problems, warnings = route_site(site, options, timer)
+    problems += route_problems
     if problems:
         raise BriefpressError(problems)
-    report = write_site(root, site, theme, routes, out, options, timer, progress)
+    report = write_site(
+        root, site, theme, routes, out, options, timer, progress, previous=previous, inputs=inputs
+    )
     if cache is not None:
         with timer.stage("cache"):
             save_cache(root, cache)
-    return BuildReport(site, routes, report, out, timer.timings, warnings)
+    pages = sum(1 for route in routes if route.is_html)
+    return BuildReport(site, routes, report, out, timer.timings, warnings, pages)
+
+
+def inputs_key(root: Path, site: Site, theme: Theme, options: BuildOptions) -> str:
+    """Hash of everything a build reads: settings, theme, flags, the published briefs
+    (which already reflect drafts and the clock) and the static files."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(render_fingerprint(site.config, theme, options).encode())
+    digest.update(f"{options.drafts}|{options.future}|{options.strict}".encode())
+    for brief in site.briefs:
+        digest.update(f"\0{brief.source}\0{brief.digest}".encode())
+    for relpath, source in collect_static(root, theme, []):
+        digest.update(f"\0{relpath}\0{file_digest(source)}".encode())
+    return digest.hexdigest()
 
 
 def write_site(
@@ -182,6 +218,7 @@ def write_site(
     *,
     index: bool = True,
     previous: Manifest | None = None,
+    inputs: str = "",
 ) -> WriteReport:
     """Render, copy static files, index and swap in: every stage after planning.
 
@@ -189,12 +226,13 @@ def write_site(
     knows of its folder, which it updates in place between full builds.
     """
     workers = options.workers or available_cpus()
-    writer = SiteWriter(out, render_fingerprint(site.config, theme, options), previous)
+    writer = SiteWriter(out, render_fingerprint(site.config, theme, options), previous, inputs)
     try:
         statics = [(rel, src, file_digest(src)) for rel, src in collect_static(root, theme, routes)]
         pages = {route.output: route.key for route in routes}
         if writer.is_current(pages, {rel: digest for rel, _, digest in statics}):
             writer.abort()  # the output already is this build: leave it as it is
+            writer.record_inputs()
             return WriteReport(files=dict(writer.previous.files), keys=pages)
         renderer = Renderer(site, theme, root, options.search)
         with timer.stage("render+write"):
@@ -288,5 +326,3 @@ def content_warnings(site: Site) -> list[Problem]:
         if not brief.tags:
             warnings.append(Problem(brief.source, 1, "brief has no tags"))
     return warnings
-
-

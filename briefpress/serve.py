@@ -344,7 +344,7 @@ def run_serve(args: argparse.Namespace) -> int:
         return 0
     finally:
         signal.signal(signal.SIGTERM, previous)
-        remove_later(folder)  # 10,000 pages take seconds to delete: exit at once
+        remove_later(folder, folder)  # 10,000 pages take seconds to delete: exit at once
 
 
 def _interrupt(signum: int, frame: object) -> NoReturn:

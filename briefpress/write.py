@@ -50,6 +50,15 @@ class Manifest:
     """Settings + theme + options of that build: route keys count only while it is the same."""
     files: dict[str, str] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)
+    inputs: str = ""
+    """Hash of everything the build read (see pipeline.inputs_key): equal means same output."""
+
+    def is_intact(self, out: Path) -> bool:
+        """Every file the manifest lists is still there (nobody deleted part of the site)."""
+        folder = str(out)
+        return bool(self.files) and all(
+            os.path.lexists(os.path.join(folder, path)) for path in self.files
+        )
 
 
 def check_output_dir(root: Path, out: Path, protected: Iterable[Path]) -> None:
@@ -88,7 +97,13 @@ class SiteWriter:
     last build are hard-linked from the current output instead of written again.
     """
 
-    def __init__(self, out: Path, fingerprint: str = "", previous: Manifest | None = None) -> None:
+    def __init__(
+        self,
+        out: Path,
+        fingerprint: str = "",
+        previous: Manifest | None = None,
+        inputs: str = "",
+    ) -> None:
         self.out = out.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
         clean_leftovers(self.out)
@@ -97,6 +112,7 @@ class SiteWriter:
             shutil.rmtree(self.temp)
         self.temp.mkdir()
         self.fingerprint = fingerprint
+        self.inputs = inputs
         self.previous = read_manifest(self.out) if previous is None else previous
         self.report = WriteReport()
         self._made: set[str] = {""}
@@ -129,6 +145,8 @@ class SiteWriter:
         same route key, every static file the same hash, and nothing else is there."""
         previous = self.previous
         if previous.fingerprint != self.fingerprint or previous.keys != pages:
+            return False
+        if not previous.is_intact(self.out):
             return False
         expected = set(pages) | set(statics)
         return all(previous.files.get(p) == d for p, d in statics.items()) and expected == {
@@ -172,15 +190,18 @@ class SiteWriter:
 
     def commit(self) -> WriteReport:
         """Swap the new folder in; the previous output is removed afterwards."""
-        manifest = {
-            "fingerprint": self.fingerprint,
-            "files": self.report.files,
-            "keys": self.report.keys,
-        }
-        text = json.dumps(manifest, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        (self.temp / MARKER).write_text(text + "\n", encoding="utf-8")
+        report = self.report
+        _write_manifest(self.temp, self.fingerprint, report.files, report.keys, self.inputs)
         swap_in(self.temp, self.out, len(self.previous.files))
         return self.report
+
+    def record_inputs(self) -> None:
+        """The output is current but was made from other inputs (say, another flag that
+        changed nothing): note the new ones, so the next build can skip all work."""
+        if not self.inputs or self.previous.inputs == self.inputs:
+            return
+        previous = self.previous
+        _write_manifest(self.out, previous.fingerprint, previous.files, previous.keys, self.inputs)
 
     def abort(self) -> None:
         shutil.rmtree(self.temp, ignore_errors=True)
@@ -204,6 +225,17 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _write_manifest(
+    folder: Path, fingerprint: str, files: dict[str, str], keys: dict[str, str], inputs: str
+) -> None:
+    """The marker file, replaced atomically."""
+    manifest = {"fingerprint": fingerprint, "files": files, "keys": keys, "inputs": inputs}
+    text = json.dumps(manifest, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    temp = folder / f"{MARKER}.tmp-{os.getpid()}"
+    temp.write_text(text + "\n", encoding="utf-8")
+    os.replace(temp, folder / MARKER)
+
+
 def read_manifest(out: Path) -> Manifest:
     try:
         data = json.loads((out / MARKER).read_text(encoding="utf-8") or "{}")
@@ -213,7 +245,10 @@ def read_manifest(out: Path) -> Manifest:
         return Manifest()
     keys = data.get("keys")
     return Manifest(
-        str(data.get("fingerprint", "")), data["files"], keys if isinstance(keys, dict) else {}
+        str(data.get("fingerprint", "")),
+        data["files"],
+        keys if isinstance(keys, dict) else {},
+        str(data.get("inputs", "")),
     )
 
 
@@ -223,40 +258,46 @@ BACKGROUND_REMOVAL_FROM = 2000
 
 def swap_in(new: Path, out: Path, old_files: int = 0) -> None:
     """Make `new` the output folder in one step where the OS allows it."""
-    remove = remove_later if old_files >= BACKGROUND_REMOVAL_FROM else _remove_now
     if out.exists() and _exchange(new, out):
-        remove(new)
-        return
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
-    if out.exists():
-        os.rename(out, old)
-    os.rename(new, out)
-    remove(old)
+        replaced = new
+    else:
+        replaced = out.parent / f".{out.name}.old-{os.getpid()}"
+        if out.exists():
+            os.rename(out, replaced)
+        os.rename(new, out)
+    if old_files >= BACKGROUND_REMOVAL_FROM:
+        remove_later(replaced, out)
+    else:
+        shutil.rmtree(replaced, ignore_errors=True)
 
 
-def _remove_now(folder: Path) -> None:
-    shutil.rmtree(folder, ignore_errors=True)
-
-
-def remove_later(folder: Path) -> None:
+def remove_later(folder: Path, out: Path) -> None:
     """Delete a replaced output folder in the background: for a large site, removing
     10,000 files takes longer than the rest of an incremental build. It is outside the
     output already; if the deletion is cut short, the next build removes what is left.
     It is moved into a folder of its own first: the next build of the same process
     (serve) makes a temporary folder of the same name, which must not go with it."""
-    holder = Path(tempfile.mkdtemp(prefix=f"{folder.name}.removing-", dir=folder.parent))
+    holder = Path(tempfile.mkdtemp(prefix=_trash_prefix(out), dir=folder.parent))
     try:
         folder.rename(holder / folder.name)
-        subprocess.Popen(
-            ["rm", "-rf", "--", str(holder)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        _remove_in_background(holder)
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)
         shutil.rmtree(holder, ignore_errors=True)
+
+
+def _trash_prefix(out: Path) -> str:
+    return f".{out.name}.trash-"
+
+
+def _remove_in_background(folder: Path) -> None:
+    subprocess.Popen(
+        ["rm", "-rf", "--", str(folder)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 _RENAME_EXCHANGE = 2
@@ -285,6 +326,9 @@ def clean_leftovers(out: Path) -> None:
         return
     for entry in out.parent.iterdir():
         name = entry.name
+        if name.startswith(_trash_prefix(out)):
+            _remove_in_background(entry)  # an earlier removal may have been cut short
+            continue
         if not name.startswith((prefix_tmp, prefix_old)):
             continue
         pid = name.rsplit("-", 1)[-1]

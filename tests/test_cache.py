@@ -124,3 +124,34 @@ def test_unchanged_pages_are_linked_not_rewritten(write_site) -> None:
     _build(root)
     # b1 is not next to b0 in time, shares no list page with b0's change: same inode
     assert (out / "2025/02/brief-number-1/index.html").stat().st_ino == before
+
+
+def test_nothing_changed_skips_all_work(write_site, run_cli) -> None:
+    root = _site(write_site)
+    assert run_cli(["build", "--no-search"], root)[0] == 0
+    marker = root / "site" / ".briefpress-build"
+    before = marker.stat().st_mtime_ns
+    code, out, _ = run_cli(["build", "--no-search"], root)
+    assert code == 0 and "(nothing changed)" in out
+    assert marker.stat().st_mtime_ns == before  # not even the manifest was rewritten
+
+
+@pytest.mark.parametrize("change", ["flag", "base-url", "deleted-output-file", "static-file"])
+def test_any_input_change_defeats_the_shortcut(write_site, run_cli, change: str) -> None:
+    root = _site(write_site)
+    assert run_cli(["build", "--no-search"], root)[0] == 0
+    argv = ["build", "--no-search"]
+    if change == "flag":
+        argv.append("--drafts")
+    elif change == "base-url":
+        argv += ["--base-url", "https://example.net/sub/"]
+    elif change == "deleted-output-file":
+        (root / "site" / "tags" / "index.html").unlink()
+    elif change == "static-file":
+        (root / "static").mkdir()
+        (root / "static" / "robots-extra.txt").write_text("x", encoding="utf-8")
+    code, out, _ = run_cli(argv, root)
+    assert code == 0 and "nothing changed" not in out
+    assert (root / "site" / "tags" / "index.html").is_file()
+    if change == "base-url":
+        assert 'href="/sub/' in (root / "site" / "index.html").read_text(encoding="utf-8")
