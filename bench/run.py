@@ -229,36 +229,40 @@ def _pss_kb(pid: int) -> int:
 
 
 def serve_latency(corpus: Path, target: Path, edits: int = 10) -> tuple[list[float], float]:
-    """Median time from writing a brief to the SSE reload message, and serve's memory."""
+    """Median time from writing a brief to the SSE change message, and serve's memory."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     process = subprocess.Popen(
         [sys.executable, "-m", "briefpress", "serve", "--no-search", "--port", str(port)],
         cwd=corpus,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     latencies: list[float] = []
     memory = 0.0
     try:
-        if not _wait_for_port(port, 300):
+        if not _wait_for_port(port, 600):
             print("serve did not start", file=sys.stderr)
             return [], 0.0
-        events = _open_events(port)
-        if events is None:
-            return [], 0.0
+        arrivals: list[float] = []
+        threading.Thread(target=_listen, args=(port, arrivals), daemon=True).start()
+        time.sleep(2)  # the initial messages of a new connection arrive first
         for _ in range(edits):
-            time.sleep(0.5)
+            seen = len(arrivals)
             written = time.perf_counter()
             _touch_edit(target)
-            if _wait_for_event(events, 10):
-                latencies.append(time.perf_counter() - written)
+            deadline = written + 30
+            while len(arrivals) == seen and time.perf_counter() < deadline:
+                time.sleep(0.002)
+            if len(arrivals) > seen:
+                latencies.append(arrivals[seen] - written)
+            time.sleep(0.5)
         memory = sum(_pss_kb(p) for p in _tree(process.pid)) / 1024
     finally:
         process.terminate()
         try:
-            process.wait(10)
+            process.wait(30)
         except subprocess.TimeoutExpired:
             process.kill()
     return latencies, memory
@@ -275,29 +279,17 @@ def _wait_for_port(port: int, seconds: float) -> bool:
     return False
 
 
-def _open_events(port: int):  # type: ignore[no-untyped-def]
-    for path in ("/__briefpress/events", "/__events", "/_events"):
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        connection.request("GET", path, headers={"Accept": "text/event-stream"})
-        response = connection.getresponse()
-        if response.status == 200 and "event-stream" in (response.getheader("Content-Type") or ""):
-            return response
-        connection.close()
-    print("no SSE endpoint found", file=sys.stderr)
-    return None
-
-
-def _wait_for_event(response, seconds: float) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.time() + seconds
-    while time.time() < deadline:
+def _listen(port: int, arrivals: list[float]) -> None:
+    """Record the arrival time of every `event: change` message of serve's event stream."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    connection.request("GET", "/__briefpress/events", headers={"Accept": "text/event-stream"})
+    response = connection.getresponse()
+    while True:
         line = response.fp.readline()
         if not line:
-            return False
-        if line.startswith(b"data:") and b"reload" in line or line.startswith(b"event: reload"):
-            return True
-        if line.startswith(b"event:") and b"ping" not in line and b"hello" not in line:
-            return True
-    return False
+            return
+        if line.startswith(b"event: change"):
+            arrivals.append(time.perf_counter())
 
 
 def print_table(results: dict[str, list[Measure]], count: int) -> None:

@@ -26,6 +26,7 @@ from .markdown import (
 from .slugs import slugify, tag_key, title_slug
 
 SUMMARY_LENGTH = 280
+WORDS_PER_MINUTE = 220
 MAX_BRIEF_BYTES = 4 * 1024 * 1024
 MAX_TAGS = 100
 """Each tag page lists the brief with all its tags: beyond this, pages grow as tags squared."""
@@ -61,6 +62,19 @@ class Brief:
     """Hash of the file's text: what caches and incremental renders key on."""
     words: int = 0
     """Words in the body (for reading time), counted once at parse time."""
+
+    @property
+    def reading_minutes(self) -> int:
+        """Minutes to read the body at ~220 words a minute, at least 1."""
+        return max(1, round(self.words / WORDS_PER_MINUTE))
+
+    def listing(self) -> tuple[object, ...]:
+        """Everything of the brief that other pages show (lists, neighbours, related,
+        sitemap), that is all but the body: a body-only edit leaves it equal, so serve
+        re-renders just the brief's own page and the feeds."""
+        meta = repr(sorted(self.meta.items()))
+        return (self.title, self.date, self.slug, self.url, self.tags, self.summary,
+                self.draft, self.updated, meta, self.reading_minutes)  # fmt: skip
 
     @property
     def tag_keys(self) -> tuple[str, ...]:

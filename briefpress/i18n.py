@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from .brief import WORDS_PER_MINUTE, Brief
 from .markdown import count_words
 
 Table = MappingProxyType[str, object]
@@ -213,7 +214,6 @@ def _plural_ru(n: int) -> int:
 
 TABLES: dict[str, Table] = {"en": _EN, "hy": _HY, "ru": _RU}
 PLURALS: dict[str, Callable[[int], int]] = {"en": _plural_en, "hy": lambda n: 0, "ru": _plural_ru}
-WORDS_PER_MINUTE = 220
 
 
 @dataclass(frozen=True)
@@ -256,10 +256,9 @@ class Strings:
         Pass the brief (`brief | reading_time`): its word count is computed once at parse
         time; counting a body's HTML on every list page would dominate rendering.
         """
-        words = getattr(text, "words", None)
-        if not isinstance(words, int):
-            words = count_words(str(text))
-        return max(1, round(words / WORDS_PER_MINUTE))
+        if isinstance(text, Brief):
+            return text.reading_minutes
+        return max(1, round(count_words(str(text)) / WORDS_PER_MINUTE))
 
     def _names(self, key: str) -> tuple[str, ...]:
         names = self.table[key]

@@ -165,12 +165,12 @@ class PreviewHandler(BaseHTTPRequestHandler):
             found = locate(server.out, server.base_path, path)
             if isinstance(found, str):
                 return self._send(302, "text/plain", b"", send_body, location=found)
-            status, data = 200, _read(found)
-            if data is None:  # unknown, or a search file the indexer just replaced
-                status, found = 404, server.out / "404.html"
-                data = _read(found) or b"<!DOCTYPE html><title>Not found</title>\n"
+            status, data, served = 200, _read(found), found
+            if data is None or served is None:  # unknown, or a search file just replaced
+                status, served = 404, server.out / "404.html"
+                data = _read(served) or b"<!DOCTYPE html><title>Not found</title>\n"
             tag = server.changes.tag
-        kind = content_type(found)
+        kind = content_type(served)
         if kind.startswith("text/html"):
             data = inject_script(data, tag)
         self._send(status, kind, data, send_body)

@@ -60,7 +60,27 @@ def tree(folder: Path) -> set[str]:
     }
 
 
-def test_body_edit_renders_exactly_the_pages_that_show_the_brief(live, tmp_path) -> None:
+def test_body_only_edit_renders_just_the_brief_and_its_feeds(live, tmp_path) -> None:
+    """A change past the first paragraph shows nowhere else: no model, no routes, no lists."""
+    text = BRIEFS["content/b2.md"].replace("Two.", "Two.\n\nA second paragraph, added.")
+    update = live.rebuild(edit(live, "content/b2.md", text))
+    assert update.problems == () and not update.full
+    assert update.rendered == {
+        "/2025/02/second-brief/",
+        "/tags/alpha/feed.xml",
+        "/tags/beta/feed.xml",
+        "/feed.xml",
+        "/feed.json",
+    }
+    assert "load" in update.timings and "routes" not in update.timings
+    assert_same_as_full_build(live, tmp_path)
+    # and the next, ordinary rebuild starts from the edited brief
+    update = live.rebuild(edit(live, "content/b3.md", BRIEFS["content/b3.md"].replace("Third", "3rd")))
+    assert update.problems == ()
+    assert_same_as_full_build(live, tmp_path)
+
+
+def test_summary_edit_renders_exactly_the_pages_that_show_the_brief(live, tmp_path) -> None:
     changes = edit(live, "content/b2.md", BRIEFS["content/b2.md"].replace("Two.", "Two, edited."))
     update = live.rebuild(changes)
     assert update.problems == () and not update.full
