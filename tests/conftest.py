@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -81,9 +89,58 @@ def page(out: Path, url: str) -> BeautifulSoup:
     return BeautifulSoup((out / relpath).read_text(encoding="utf-8"), "html.parser")
 
 
-def brief_text(title: str, date: str, tags: list[str] | None = None, body: str = "Body.", **extra) -> str:
+class _MountedHandler(SimpleHTTPRequestHandler):
+    """A folder served at a mount path the way a static host serves it (GitHub Pages for
+    a project site): 404 outside the mount and for a folder without index.html, no logs."""
+
+    def __init__(self, *args, mount: str, **kwargs) -> None:
+        self.mount = mount  # set first: the base class handles the request in __init__
+        super().__init__(*args, **kwargs)
+
+    def send_head(self) -> io.BytesIO | BinaryIO | None:
+        if not urlsplit(self.path).path.startswith(self.mount):
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return None
+        return super().send_head()
+
+    def translate_path(self, path: str) -> str:
+        """Drop the mount; self.path keeps it, so directory redirects stay under it."""
+        return super().translate_path("/" + path[len(self.mount) :])
+
+    def list_directory(self, path: str | os.PathLike[str]) -> io.BytesIO | None:
+        self.send_error(HTTPStatus.NOT_FOUND)
+        return None
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (stdlib name)
+        """Keep the test output clean."""
+
+
+@contextmanager
+def serve_folder(folder: Path, mount: str = "/") -> Iterator[str]:
+    """Serve `folder` on 127.0.0.1 (a free port) at `mount` ("/" or "/name/"); yields the
+    origin http://127.0.0.1:PORT. The folder is read per request, so a test can learn the
+    port first and build into the folder afterwards."""
+    handler = partial(_MountedHandler, directory=str(folder), mount=mount)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def brief_text(
+    title: str, date: str, tags: list[str] | None = None, body: str = "Body.", **extra
+) -> str:
     """A brief's file text with YAML front matter."""
-    lines = ["---", f"title: {title!r}" if "'" not in title else f'title: "{title}"', f"date: {date}"]
+    lines = [
+        "---",
+        f"title: {title!r}" if "'" not in title else f'title: "{title}"',
+        f"date: {date}",
+    ]
     if tags is not None:
         lines.append("tags: [" + ", ".join(tags) + "]")
     lines += [f"{k}: {v}" for k, v in extra.items()]

@@ -5,15 +5,12 @@ axe.min.js comes from the npm package axe-core (`npm install` at the repository 
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from conftest import REPO, brief_text
+from conftest import REPO, brief_text, serve_folder
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 SEED = "/2025/08/washington-prepares-meeting-of-armenian-and-azerbaijani-leaders/"
@@ -45,11 +42,6 @@ def axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (stdlib name)
-        """Keep the test output clean."""
-
-
 @pytest.fixture(scope="module")
 def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The sample site plus a brief with an image, built with search and served on 127.0.0.1."""
@@ -69,18 +61,10 @@ def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         brief_text("Border Map Published", "2025-09-03 09:00", ["Armenia"], "Text.", **extra),
         encoding="utf-8",
     )
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Quiet)
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     out = root / "site"
-    build(root, BuildOptions(out=out, base_url=base, cache=False))
-    server.RequestHandlerClass = functools.partial(_Quiet, directory=str(out))  # type: ignore[assignment]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield base
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_folder(out) as origin:
+        build(root, BuildOptions(out=out, base_url=origin + "/", cache=False))
+        yield origin + "/"
 
 
 @pytest.mark.parametrize(("scheme", "width"), [("light", 360), ("dark", 1280)])

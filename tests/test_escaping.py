@@ -8,17 +8,15 @@ with ElementTree, JSON with json) and, in a real browser, no page opens a dialog
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
-import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import serve_folder
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -207,28 +205,15 @@ def test_sitemap_is_well_formed_with_escaped_urls(out: Path) -> None:
     assert any("x%3Cy%3E%22'&z" in loc for loc in locations), "the odd slug is percent-encoded"
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def served(tmp_path: Path, write_site, run_cli) -> Iterator[tuple[str, Path]]:
     """The hostile site built for and served at http://127.0.0.1:PORT/news/."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), QuietHandler)
-    base = f"http://127.0.0.1:{server.server_port}/news/"
-    out = build(write_site, run_cli, base)
-    web_root = tmp_path / "web"
-    web_root.mkdir()
-    (web_root / "news").symlink_to(out)
-    server.RequestHandlerClass = functools.partial(QuietHandler, directory=str(web_root))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    web_root = tmp_path / "web"  # linked to the output once the build knows the port
+    with serve_folder(web_root, "/news/") as origin:
+        base = origin + "/news/"
+        out = build(write_site, run_cli, base)
+        web_root.symlink_to(out)
         yield base, out
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_no_dialog_opens_in_a_browser(browser, served: tuple[str, Path]) -> None:

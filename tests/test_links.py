@@ -10,19 +10,14 @@ from __future__ import annotations
 import http.client
 import json
 import shutil
-import threading
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import REPO, brief_text
+from conftest import REPO, brief_text, serve_folder
 
 TAGS = ["Armenia", "USA", "Azerbaijan", "Georgia", "Հայաստան", "Trade"]
 
@@ -43,50 +38,12 @@ def generated_briefs() -> dict[str, str]:
     return briefs
 
 
-class MountedServer(ThreadingHTTPServer):
-    mount: str = "/"
-
-
-class MountedHandler(SimpleHTTPRequestHandler):
-    """Serves the output folder at the mount path only, as GitHub Pages serves a project."""
-
-    server: MountedServer
-
-    def send_head(self):  # type: ignore[no-untyped-def]
-        mount = self.server.mount
-        if not urlsplit(self.path).path.startswith(mount):
-            self.send_error(404)
-            return None
-        self.path = "/" + self.path[len(mount) :]
-        return super().send_head()
-
-    def list_directory(self, path):  # type: ignore[no-untyped-def]
-        self.send_error(404)  # a folder without index.html is a broken link on Pages too
-        return None
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextmanager
-def serve(out: Path, mount: str) -> Iterator[int]:
-    server = MountedServer(("127.0.0.1", 0), partial(MountedHandler, directory=str(out)))
-    server.mount = mount
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server.server_address[1]
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
 @dataclass
 class Crawl:
     """Walks the served site from its home page, following every internal reference."""
 
-    port: int
+    origin: str
+    """The local server, http://127.0.0.1:PORT."""
     base_url: str
     statuses: dict[str, int] = field(default_factory=dict)
     """Every internal path requested (decoded) -> HTTP status."""
@@ -130,7 +87,7 @@ class Crawl:
         return path
 
     def fetch(self, path: str) -> tuple[int, str, bytes]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        connection = http.client.HTTPConnection(urlsplit(self.origin).netloc, timeout=10)
         try:
             connection.request("GET", quote(path))  # non-ASCII paths go out percent-encoded
             response = connection.getresponse()
@@ -202,8 +159,8 @@ def build_and_crawl(tmp_path: Path, run_cli, base_url: str) -> tuple[Crawl, Path
     code, _, err = run_cli(["build", "--base-url", base_url, "-q"], root)
     assert code == 0, err
     out = root / "site"
-    with serve(out, urlsplit(base_url).path) as port:
-        crawl = Crawl(port, base_url)
+    with serve_folder(out, urlsplit(base_url).path) as origin:
+        crawl = Crawl(origin, base_url)
         crawl.run(["404.html", "sitemap.xml", ""])
         crawl.check_pagefind()
     return crawl, out
@@ -246,8 +203,8 @@ def test_crawler_reports_a_broken_link_and_an_escape(tmp_path: Path) -> None:
         '<a href="/tags/">outside</a> <a href="#nowhere">anchor</a>',
         encoding="utf-8",
     )
-    with serve(out, "/briefs/") as port:
-        crawl = Crawl(port, "https://example.github.io/briefs/")
+    with serve_folder(out, "/briefs/") as origin:
+        crawl = Crawl(origin, "https://example.github.io/briefs/")
         crawl.run([""])
 
     assert {(ref, status) for _, ref, status in crawl.broken} == {

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import shutil
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
-from conftest import REPO, brief_text
+from conftest import REPO, brief_text, serve_folder
 
 from briefpress.index import index_site
 from briefpress.pipeline import BuildOptions, build
@@ -22,26 +18,6 @@ SEED_TITLE = (
     "A Peace Breakthrough Amidst New U.S. Strategy"
 )
 ZANGEZUR_TITLE = "Transit Talks Resume Over the Southern Route"
-
-
-class MountedHandler(SimpleHTTPRequestHandler):
-    """Serves the output folder at /repo/, as GitHub project pages do; nothing at /."""
-
-    def translate_path(self, path: str) -> str:
-        if not path.startswith(MOUNT):
-            return str(Path(self.directory) / "missing")
-        return super().translate_path("/" + path[len(MOUNT) :])
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-def serve(folder: Path) -> tuple[ThreadingHTTPServer, str]:
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(MountedHandler, directory=str(folder))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}{MOUNT}"
 
 
 def filler_briefs(count: int = 30) -> dict[str, str]:
@@ -67,20 +43,20 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     for relpath, text in filler_briefs().items():
         (root / relpath).parent.mkdir(parents=True, exist_ok=True)
         (root / relpath).write_text(text, encoding="utf-8")
-    single_server, single_url = serve(root / "site")
-    sharded_server, sharded_url = serve(root / "sharded")
-    build(root, BuildOptions(base_url=single_url, cache=False))
-    report = build(
-        root, BuildOptions(base_url=sharded_url, out=root / "sharded", cache=False, search=False)
-    )
-    index_site(report.out, report.routes, report.site.config, shard_min=1)
-    # search=False rendered the search page as unavailable; the sharded site shows the real one.
-    shutil.copy(root / "site/search/index.html", root / "sharded/search/index.html")
-    try:
+    with (
+        serve_folder(root / "site", MOUNT) as single_origin,
+        serve_folder(root / "sharded", MOUNT) as sharded_origin,
+    ):
+        single_url, sharded_url = single_origin + MOUNT, sharded_origin + MOUNT
+        build(root, BuildOptions(base_url=single_url, cache=False))
+        report = build(
+            root,
+            BuildOptions(base_url=sharded_url, out=root / "sharded", cache=False, search=False),
+        )
+        index_site(report.out, report.routes, report.site.config, shard_min=1)
+        # search=False rendered the search page as unavailable; the sharded site shows the real one.
+        shutil.copy(root / "site/search/index.html", root / "sharded/search/index.html")
         yield {"single": single_url, "sharded": sharded_url}
-    finally:
-        single_server.shutdown()
-        sharded_server.shutdown()
 
 
 def result_titles(page) -> list[str]:

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 import urllib.request
 from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import brief_text, page
+from conftest import brief_text, page, serve_folder
 
 CONFIG = "title: Tag Test\nbase_url: https://example.org/\ntimezone: UTC\nper_page: 2\n"
 FILES = {
@@ -139,13 +136,8 @@ def test_unicode_tags_have_pages(out: Path) -> None:
 @pytest.fixture
 def server(out: Path) -> Iterator[str]:
     """The built site served by Python's own http.server, as a user would preview it."""
-    handler = partial(SimpleHTTPRequestHandler, directory=str(out))
-    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
-    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as httpd:
-        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-        thread.start()
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-        httpd.shutdown()
+    with serve_folder(out) as origin:
+        yield origin
 
 
 @pytest.mark.parametrize("slug", ["հայաստան", "россия"])
