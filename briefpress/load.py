@@ -81,7 +81,7 @@ def parse_files(
     if len(sources) < PARALLEL_FROM or workers < 2:
         return [parse_file(root, source, config) for source in sources]
     markdown_for(config.html)  # build the parser once, before forking
-    size = max(50, len(sources) // (workers * 4))
+    size = min(1000, max(50, len(sources) // (workers * 4)))  # small results: less held at once
     chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
 
     def parse_chunk(chunk: Sequence[str]) -> list[Parsed]:

@@ -8,6 +8,7 @@ Linux: one atomic step), so a failed or killed build leaves the last good site a
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import hashlib
@@ -116,6 +117,7 @@ class SiteWriter:
         self.previous = read_manifest(self.out) if previous is None else previous
         self.report = WriteReport()
         self._made: set[str] = {""}
+        self._temp_prefix = f"{self.temp}{os.sep}"
 
     def reuse(self, relpath: str, key: str) -> bool:
         """Link the current output's file when its route key is unchanged; False if not."""
@@ -136,8 +138,7 @@ class SiteWriter:
         target = self._prepare(relpath)
         if self.previous.files.get(relpath) == digest and self._link(relpath, target):
             return
-        with open(target, "wb") as handle:
-            handle.write(data)
+        _write_bytes(target, data)
         self.report.written += 1
 
     def is_current(self, pages: dict[str, str], statics: dict[str, str]) -> bool:
@@ -176,9 +177,17 @@ class SiteWriter:
             raise ValueError(f"refusing to write {relpath!r}: outside the output folder")
         folder = relpath.rpartition("/")[0]
         if folder not in self._made:
-            os.makedirs(self.temp / folder, exist_ok=True)
-            self._made.add(folder)
-        return str(self.temp / relpath)
+            self._make_folder(folder)
+        return f"{self._temp_prefix}{relpath}"
+
+    def _make_folder(self, folder: str) -> None:
+        """mkdir once per folder, parents first; no existence checks (the folder is new)."""
+        parent = folder.rpartition("/")[0]
+        if parent not in self._made:
+            self._make_folder(parent)
+        with contextlib.suppress(FileExistsError):  # another worker made it
+            os.mkdir(f"{self._temp_prefix}{folder}")
+        self._made.add(folder)
 
     def _link(self, relpath: str, target: str) -> bool:
         try:
@@ -205,6 +214,18 @@ class SiteWriter:
 
     def abort(self) -> None:
         shutil.rmtree(self.temp, ignore_errors=True)
+
+
+def _write_bytes(path: str, data: bytes) -> None:
+    """Create a file with `data`: three system calls, where open() makes several more
+    (at 10,000 pages the kernel's time is as large as the rendering's)."""
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view) :]
+    finally:
+        os.close(handle)
 
 
 def content_digest(data: bytes) -> str:

@@ -23,7 +23,9 @@ from bs4 import BeautifulSoup
 from briefpress.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
-SEED = REPO.parent / "shared" / "seed-brief.txt"
+SHARED_SEED = REPO.parent / "shared" / "seed-brief.txt"
+SEED = SHARED_SEED if SHARED_SEED.is_file() else REPO / "tests" / "data" / "seed-brief.txt"
+"""The seed brief: ../shared's when the checkout sits beside it, else the copy in tests/data."""
 
 MINIMAL_CONFIG = "title: Test Briefing\nbase_url: https://example.org/\ntimezone: UTC\n"
 

@@ -17,7 +17,7 @@ from briefpress.errors import ProblemError
 from briefpress.importer import escape_markdown, parse_plain_brief
 from briefpress.markdown import make_markdown
 
-SEED_FILE = SEED if SEED.is_file() else REPO / "tests" / "data" / "seed-brief.txt"
+SEED_FILE = SEED
 SAMPLE = "content/2025/08/washington-prepares-meeting-of-armenian-and-azerbaijani-leaders.md"
 SEED_URL = "/2025/08/washington-prepares-meeting-of-armenian-and-azerbaijani-leaders/"
 YEREVAN = ZoneInfo("Asia/Yerevan")
