@@ -214,16 +214,8 @@ class LiveSite:
         if problems:
             self._problems = tuple(problems)
             return Update(problems=self._problems, timings=timer.timings)
-        changed: set[str] = set()
-        keys, files = self._output.keys, self._output.files
         with timer.stage("write"):
-            for route, data in pages:
-                digest = content_digest(data)
-                keys[route.output] = route.key
-                if files.get(route.output) != digest:
-                    _replace(self.out / route.output, data)
-                    files[route.output] = digest
-                    changed.add(route.url)
+            changed = self._write_pages(pages)
         self._routes = routes
         rendered = frozenset(route.url for route, _ in pages)
         return Update(frozenset(changed), rendered=rendered, timings=timer.timings)
@@ -288,15 +280,8 @@ class LiveSite:
             pages = list(self._renderer.render_all(todo, problems))
         if problems:
             raise BriefpressError(problems)
-        changed: set[str] = set()
         with timer.stage("write"):
-            for route, data in pages:
-                digest = content_digest(data)
-                keys[route.output] = route.key
-                if files.get(route.output) != digest:
-                    _replace(self.out / route.output, data)
-                    files[route.output] = digest
-                    changed.add(route.url)
+            changed = self._write_pages(pages)
             outputs = {route.output for route in routes}
             for output in keys.keys() - outputs:
                 _remove(self.out, output)
@@ -308,6 +293,19 @@ class LiveSite:
                 changed |= {_url_of(path) for path in self._sync_static()}
         rendered = frozenset(route.url for route, _ in pages)
         return Update(frozenset(changed), rendered=rendered, full=full, timings=timer.timings)
+
+    def _write_pages(self, pages: list[tuple[Route, bytes]]) -> set[str]:
+        """Write the rendered pages whose bytes changed, each atomically: their URLs."""
+        keys, files = self._output.keys, self._output.files
+        changed: set[str] = set()
+        for route, data in pages:
+            digest = content_digest(data)
+            keys[route.output] = route.key
+            if files.get(route.output) != digest:
+                _replace(self.out / route.output, data)
+                files[route.output] = digest
+                changed.add(route.url)
+        return changed
 
     def _sync_static(self) -> set[str]:
         """Copy the static files that are new or changed, delete those gone: their paths."""
