@@ -39,7 +39,8 @@ def run_check(args: argparse.Namespace) -> int:
     if problems:
         raise BriefpressError(problems)
     site = result.site
-    print(f"checked {len(site.briefs)} briefs, {len(result.routes)} pages: no problems")
+    pages = sum(1 for route in result.routes if route.is_html)
+    print(f"checked {len(site.briefs)} briefs, {pages} pages: no problems")
     return 0
 
 
