@@ -7,6 +7,7 @@ import hashlib
 import stat
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,11 @@ class Brief:
         meta = repr(sorted(self.meta.items()))
         return (self.title, self.date, self.slug, self.url, self.tags, self.summary,
                 self.draft, self.updated, meta, self.reading_minutes)  # fmt: skip
+
+    @cached_property
+    def listing_digest(self) -> str:
+        """Hash of listing(): the part of a route key for pages that show the brief in a list."""
+        return hashlib.blake2b(repr(self.listing()).encode(), digest_size=12).hexdigest()
 
     @property
     def tag_keys(self) -> tuple[str, ...]:

@@ -122,7 +122,7 @@ def render_sitemap(site: Site, url: str, context: dict[str, Any]) -> str:
     ]
     for route in context["pages"]:
         entry = f"<url><loc>{xml_escape(abs_url_for(config, route.url))}</loc>"
-        lastmod = _page_modified(route.context) or site_modified
+        lastmod = page_modified(route.context) or site_modified
         if lastmod:
             entry += f"<lastmod>{rfc3339(lastmod)}</lastmod>"
         out.append(entry + "</url>")
@@ -130,7 +130,7 @@ def render_sitemap(site: Site, url: str, context: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _page_modified(context: dict[str, Any]) -> dt.datetime | None:
+def page_modified(context: dict[str, Any]) -> dt.datetime | None:
     """Newest date among what a page shows: its brief, or the briefs it lists."""
     brief = context.get("brief")
     if isinstance(brief, Brief):

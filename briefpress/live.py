@@ -176,22 +176,12 @@ class LiveSite:
         same everywhere but on its own page and in the feeds (Brief.listing)."""
         if not self._routes or self._output.fingerprint != self._fingerprint:
             return False
-        if self._lists_show_bodies():
+        assert self._theme is not None
+        if self._theme.lists_show_bodies:
             return False
         return all(
             old is not None and new is not None and old.listing() == new.listing()
             for old, new in ((before[s], after[s]) for s in before)
-        )
-
-    def _lists_show_bodies(self) -> bool:
-        """A theme whose other templates print body_html (say, a full-text home page)
-        needs every list re-rendered after a body edit: no shortcut then."""
-        assert self._theme is not None
-        return any(
-            "body_html" in path.read_text(encoding="utf-8", errors="replace")
-            for folder in self._theme.template_dirs
-            for path in folder.rglob("*.html")
-            if path.name != "brief.html"
         )
 
     def _publish_bodies(self, edited: dict[str, Brief], timer: Timer) -> Update:
@@ -226,7 +216,7 @@ class LiveSite:
         site, problems = model_briefs(self._briefs.values(), self.config, self.options, timer)
         self._site = site
         problems += [p for found in self._unreadable.values() for p in found]
-        routes, route_problems, _ = route_site(site, self.options, timer)
+        routes, route_problems, _ = route_site(site, self._theme, self.options, timer)
         problems += route_problems
         try:
             if problems:

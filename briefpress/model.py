@@ -87,6 +87,10 @@ class Site:
         """
         return _tag_masks(self.tags, self._tag_of_key, self._position)
 
+    def brief_of(self, source: str) -> Brief:
+        """The published brief read from `source` (a path relative to the site root)."""
+        return self.briefs[self._position[source]]
+
     def newer(self, brief: Brief) -> Brief | None:
         index = self._position[brief.source]
         return self.briefs[index - 1] if index > 0 else None

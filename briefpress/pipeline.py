@@ -117,22 +117,23 @@ def model_briefs(
 def plan_site(
     root: Path,
     config: SiteConfig,
+    theme: Theme,
     options: BuildOptions,
     timer: Timer,
     cache: BriefCache | None = None,
 ) -> tuple[Site, list[Route], list[Problem], list[Problem]]:
     """Load, model and route: (site, routes, problems, warnings); `strict` counts warnings."""
     site, _, problems = model_site(root, config, options, timer, cache)
-    routes, route_problems, warnings = route_site(site, options, timer)
+    routes, route_problems, warnings = route_site(site, theme, options, timer)
     return site, routes, problems + route_problems, warnings
 
 
 def route_site(
-    site: Site, options: BuildOptions, timer: Timer
+    site: Site, theme: Theme, options: BuildOptions, timer: Timer
 ) -> tuple[list[Route], list[Problem], list[Problem]]:
     """Every page of a modelled site: (routes, problems, warnings); `strict` counts warnings."""
     with timer.stage("routes"):
-        routes, problems = plan_routes(site, options.search)
+        routes, problems = plan_routes(site, options.search, theme.lists_show_bodies)
     warnings = content_warnings(site)
     return routes, problems + (warnings if options.strict else []), warnings
 
@@ -153,7 +154,7 @@ def validate(root: Path, options: BuildOptions) -> Validation:
     root = root.resolve()
     timer = Timer()
     config, theme = read_site(root, options)
-    site, routes, problems, warnings = plan_site(root, config, options, timer)
+    site, routes, problems, warnings = plan_site(root, config, theme, options, timer)
     renderer = Renderer(site, theme, root, options.search)
     for _ in renderer.render_all(routes, problems):
         pass  # rendering is the check; the bytes are not needed
@@ -179,7 +180,7 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
             save_cache(root, cache)
         pages = sum(1 for path in previous.keys if path.endswith(".html"))
         return BuildReport(site, [], None, out, timer.timings, content_warnings(site), pages)
-    routes, route_problems, warnings = route_site(site, options, timer)
+    routes, route_problems, warnings = route_site(site, theme, options, timer)
     problems += route_problems
     if problems:
         raise BriefpressError(problems)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .brief import Brief
 from .chart import month_counts
 from .errors import Problem
+from .feeds import page_modified
 from .model import Period, Site, Tag
 
 
@@ -71,8 +72,15 @@ class Route:
         return self.template.endswith(".html")
 
 
-def plan_routes(site: Site, search: bool = True) -> tuple[list[Route], list[Problem]]:
-    """Every page of the site, in a stable order; URL clashes between pages are problems."""
+def plan_routes(
+    site: Site, search: bool = True, lists_show_bodies: bool = False
+) -> tuple[list[Route], list[Problem]]:
+    """Every page of the site, in a stable order; URL clashes between pages are problems.
+
+    A page that lists a brief keys on what lists show of it (Brief.listing), so editing a
+    brief's body re-renders only its page and the feeds, unless the theme prints bodies in
+    lists too (`lists_show_bodies`, see themes.Theme).
+    """
     routes = [
         *_home(site),
         *_briefs(site),
@@ -82,16 +90,37 @@ def plan_routes(site: Site, search: bool = True) -> tuple[list[Route], list[Prob
         _route("/search/", "search.html", {"search_enabled": search}, site.briefs[:0], str(search)),
         _route("/404.html", "404.html", {}, (), ""),
     ]
+    if lists_show_bodies:
+        routes = [_keyed_on_bodies(route, site) for route in routes]
     routes += _extras(site, routes)
     return routes, _clashes(routes)
 
 
 def _route(
-    url: str, template: str, context: dict[str, Any], briefs: Sequence[Brief], *extra: object
+    url: str,
+    template: str,
+    context: dict[str, Any],
+    briefs: Sequence[Brief],
+    *extra: object,
+    bodies: Sequence[Brief] = (),
 ) -> Route:
-    parts = [template, url, *(b.digest + b.source for b in briefs), *map(str, extra)]
+    """A route whose key covers the listing of `briefs` and the whole text of `bodies`."""
+    parts = [
+        template,
+        url,
+        *(b.listing_digest + b.source for b in briefs),
+        *(b.digest for b in bodies),
+        *map(str, extra),
+    ]
     key = hashlib.blake2b("\0".join(parts).encode(), digest_size=12).hexdigest()
     return Route(url, template, context, tuple(b.source for b in briefs), key)
+
+
+def _keyed_on_bodies(route: Route, site: Site) -> Route:
+    """The route with a key that also covers the whole text of every brief it shows."""
+    digests = "".join(site.brief_of(source).digest for source in route.sources)
+    key = hashlib.blake2b(f"{route.key}{digests}".encode(), digest_size=12).hexdigest()
+    return replace(route, key=key)
 
 
 def paginate(briefs: Sequence[Brief], per_page: int, base: str) -> Iterator[Pager]:
@@ -144,6 +173,7 @@ def _briefs(site: Site) -> Iterator[Route]:
             *(f"{t.slug}:{t.name}:{t.count}" for t in tags),
             newer is None,
             older is None,
+            bodies=[brief],
         )
 
 
@@ -162,6 +192,7 @@ def _tags(site: Site) -> Iterator[Route]:
             {"briefs": newest, "title": f"{tag.name} — {site.config.title}", "page": tag.url},
             newest,
             tag.name,
+            bodies=newest,
         )
 
 
@@ -199,16 +230,22 @@ def _chronology(site: Site) -> Iterator[Route]:
 def _feeds(site: Site) -> Iterator[Route]:
     newest = site.briefs[: site.config.feed_items]
     for url, template in (("/feed.xml", "atom"), ("/feed.json", "jsonfeed")):
-        yield _route(
-            url, template, {"briefs": newest, "title": site.config.title, "page": "/"}, newest
-        )
+        context = {"briefs": newest, "title": site.config.title, "page": "/"}
+        yield _route(url, template, context, newest, bodies=newest)
 
 
 def _extras(site: Site, routes: list[Route]) -> list[Route]:
     """Files about the other pages: sitemap, robots.txt, .nojekyll, CNAME."""
     pages = [r for r in routes if r.is_html and r.url != "/404.html"]
     extras = [
-        _route("/sitemap.xml", "sitemap", {"pages": pages}, (), *(r.key for r in pages)),
+        _route(
+            "/sitemap.xml",
+            "sitemap",
+            {"pages": pages},
+            (),
+            page_modified({"briefs": site.briefs}),
+            *(f"{r.url} {page_modified(r.context)}" for r in pages),
+        ),
         _route("/robots.txt", "robots", {}, ()),
         _route("/.nojekyll", "text", {"text": ""}, ()),
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -21,6 +22,17 @@ class Theme:
     @property
     def template_dirs(self) -> list[Path]:
         return [f / "templates" for f in self.folders if (f / "templates").is_dir()]
+
+    @cached_property
+    def lists_show_bodies(self) -> bool:
+        """True when a template other than brief.html prints a body (say, a full-text home
+        page): then a body edit changes list pages too, and no shortcut may assume not."""
+        return any(
+            "body_html" in path.read_text(encoding="utf-8", errors="replace")
+            for folder in self.template_dirs
+            for path in folder.rglob("*.html")
+            if path.name != "brief.html"
+        )
 
     @property
     def static_dirs(self) -> list[Path]:

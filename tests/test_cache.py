@@ -155,3 +155,36 @@ def test_any_input_change_defeats_the_shortcut(write_site, run_cli, change: str)
     assert (root / "site" / "tags" / "index.html").is_file()
     if change == "base-url":
         assert 'href="/sub/' in (root / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_body_edit_rerenders_only_the_brief_and_feeds(write_site, tmp_path: Path) -> None:
+    """Past the first paragraph, a body shows only on its page and in the feeds."""
+    root = _site(write_site)
+    out = _build(root)
+    inode = {url: (out / url / "index.html").stat().st_ino for url in ("", "2025/01/brief-number-3")}
+    feed = (out / "feed.xml").read_bytes()
+    _edit(root / "content/2025/01/b0.md", "Body 0.", "Body 0.\n\nA second paragraph.")
+    _build(root)
+    assert "A second paragraph." in page(out, "/2025/01/brief-number-0/").get_text()
+    assert (out / "feed.xml").read_bytes() != feed
+    assert {url: (out / url / "index.html").stat().st_ino for url in inode} == inode
+    assert _same_tree(out, _cold_copy(root, tmp_path)) == []
+
+
+def test_theme_printing_bodies_in_lists_gets_them_updated(write_site, tmp_path: Path) -> None:
+    root = _site(write_site)
+    theme = root / "themes" / "full"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "theme.yaml").write_text("extends: default\n", encoding="utf-8")
+    (theme / "templates" / "index.html").write_text(
+        '{% extends "base.html" %}{% block content %}'
+        "{% for b in briefs %}{{ b.body_html | safe }}{% endfor %}{% endblock %}",
+        encoding="utf-8",
+    )
+    _edit(root / "site.yaml", "title: Cache Test", "title: Cache Test\ntheme: full")
+    out = _build(root)
+    _edit(root / "content/2025/01/b0.md", "Body 0.", "Body 0.\n\nA second paragraph.")
+    _build(root)
+    home_pages = [out / "index.html", *sorted((out / "page").glob("*/index.html"))]
+    assert any("A second paragraph." in p.read_text(encoding="utf-8") for p in home_pages)
+    assert _same_tree(out, _cold_copy(root, tmp_path)) == []

@@ -98,7 +98,6 @@ def test_summary_edit_renders_exactly_the_pages_that_show_the_brief(live, tmp_pa
         "/tags/beta/feed.xml",
         "/feed.xml",
         "/feed.json",
-        "/sitemap.xml",
     }
     assert "/2025/02/second-brief/" in update.urls
     assert_same_as_full_build(live, tmp_path)
