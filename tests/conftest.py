@@ -56,6 +56,20 @@ def write_site(tmp_path: Path) -> Callable[..., Path]:
 
 
 @pytest.fixture
+def build_site(write_site, run_cli) -> Callable[..., Path]:
+    """build_site({path: text}, config) -> the output folder of a build that must succeed
+    (no search index: most tests do not need one and it costs a second)."""
+
+    def build(files: dict[str, str | bytes], config: str | None = MINIMAL_CONFIG) -> Path:
+        root = write_site(files, config)
+        code, _, err = run_cli(["build", "--no-search", "-q"], root)
+        assert code == 0, err
+        return root / "site"
+
+    return build
+
+
+@pytest.fixture
 def run_cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
     """run_cli(argv, cwd) -> (exit code, stdout, stderr), calling briefpress in-process."""
 

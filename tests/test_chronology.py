@@ -22,16 +22,9 @@ FILES = {
 }
 
 
-def build(write_site, run_cli, files: dict[str, str], config: str = CONFIG) -> Path:
-    root = write_site(files, config)
-    code, _, err = run_cli(["build", "--no-search", "-q"], root)
-    assert code == 0, err
-    return root / "site"
-
-
 @pytest.fixture
-def out(write_site, run_cli) -> Path:
-    return build(write_site, run_cli, FILES)
+def out(build_site) -> Path:
+    return build_site(FILES, CONFIG)
 
 
 def listed(soup: BeautifulSoup) -> list[str]:
@@ -112,14 +105,14 @@ def test_period_pages_list_their_briefs_and_neighbours(out: Path) -> None:
     ],
 )
 def test_periods_follow_the_site_timezone(
-    write_site, run_cli, timezone: str, month: str, shown: str
+    build_site, timezone: str, month: str, shown: str
 ) -> None:
     files = {
         "content/edge.md": brief_text("Edge", "2025-08-01 01:00 +04:00", ["Armenia"]),
         "content/july.md": brief_text("July", "2025-07-10 12:00", ["Armenia"]),
         "content/august.md": brief_text("August", "2025-08-20 12:00", ["Armenia"]),
     }
-    out = build(write_site, run_cli, files, CONFIG.replace("UTC", timezone))
+    out = build_site(files, CONFIG.replace("UTC", timezone))
     other = "/2025/07/" if month == "/2025/08/" else "/2025/08/"
     assert "Edge" in listed(page(out, month))
     assert "Edge" not in listed(page(out, other))

@@ -25,16 +25,9 @@ FILES = {
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
-def build(write_site, run_cli, config: str = CONFIG) -> Path:
-    root = write_site(FILES, config)
-    code, _, err = run_cli(["build", "--no-search", "-q"], root)
-    assert code == 0, err
-    return root / "site"
-
-
 @pytest.fixture
-def out(write_site, run_cli) -> Path:
-    return build(write_site, run_cli)
+def out(build_site) -> Path:
+    return build_site(FILES, CONFIG)
 
 
 def sitemap_entries(out: Path) -> dict[str, str | None]:
@@ -84,9 +77,9 @@ def test_robots_points_to_sitemap(out: Path) -> None:
     assert f"Sitemap: {BASE}sitemap.xml" in lines
 
 
-def test_cname_written_only_when_set(out: Path, write_site, run_cli) -> None:
+def test_cname_written_only_when_set(out: Path, build_site) -> None:
     assert not (out / "CNAME").exists()
-    with_cname = build(write_site, run_cli, CONFIG + "cname: news.example.org\n")
+    with_cname = build_site(FILES, CONFIG + "cname: news.example.org\n")
     assert (with_cname / "CNAME").read_text(encoding="utf-8") == "news.example.org\n"
     assert (with_cname / ".nojekyll").exists()
 

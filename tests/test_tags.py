@@ -26,11 +26,8 @@ FILES = {
 
 
 @pytest.fixture
-def out(write_site, run_cli) -> Path:
-    root = write_site(FILES, CONFIG)
-    code, _, err = run_cli(["build", "--no-search", "-q"], root)
-    assert code == 0, err
-    return root / "site"
+def out(build_site) -> Path:
+    return build_site(FILES, CONFIG)
 
 
 def titles(soup: BeautifulSoup) -> list[str]:

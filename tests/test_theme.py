@@ -38,16 +38,9 @@ BRIEFS = {
 SEED_URL = "/2025/08/talks-resume-in-geneva/"
 
 
-def build(write_site, run_cli, config: str = CONFIG, files: dict[str, str] | None = None) -> Path:
-    root = write_site({**BRIEFS, **(files or {})}, config=config)
-    code, _, err = run_cli(["build", "--no-search", "-q"], root)
-    assert code == 0, err
-    return root / "site"
-
-
 @pytest.fixture
-def out(write_site, run_cli) -> Path:
-    return build(write_site, run_cli)
+def out(build_site) -> Path:
+    return build_site(BRIEFS, CONFIG)
 
 
 def html_pages(out: Path) -> list[tuple[str, BeautifulSoup]]:
@@ -137,9 +130,9 @@ LANGUAGES = [
 
 @pytest.mark.parametrize(("language", "nav", "date", "minutes"), LANGUAGES, ids=["hy", "ru"])
 def test_language_setting_translates_ui_and_dates(
-    write_site, run_cli, language: str, nav: list[str], date: str, minutes: str
+    build_site, language: str, nav: list[str], date: str, minutes: str
 ) -> None:
-    out = build(write_site, run_cli, CONFIG + f"language: {language}\n")
+    out = build_site(BRIEFS, CONFIG + f"language: {language}\n")
     brief = page(out, SEED_URL)
     assert brief.html["lang"] == language
     assert [a.get_text() for a in brief.select("nav.site-nav a")][1:] == nav
