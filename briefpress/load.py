@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -50,6 +50,7 @@ def load_briefs(
     config: SiteConfig,
     cache: BriefCache | None = None,
     workers: int | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> tuple[list[Brief], list[Problem]]:
     """Read and parse every brief; unchanged files come from the cache when there is one."""
     sources = find_brief_files(root)
@@ -62,7 +63,8 @@ def load_briefs(
             briefs.append(cached)
         else:
             todo.append(source)
-    for source, (brief, found) in zip(todo, parse_files(root, todo, config, workers), strict=True):
+    parsed = parse_files(root, todo, config, workers, progress)
+    for source, (brief, found) in zip(todo, parsed, strict=True):
         problems.extend(found)
         if brief is not None:
             briefs.append(brief)
@@ -74,7 +76,11 @@ def load_briefs(
 
 
 def parse_files(
-    root: Path, sources: Sequence[str], config: SiteConfig, workers: int | None = None
+    root: Path,
+    sources: Sequence[str],
+    config: SiteConfig,
+    workers: int | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> Iterable[Parsed]:
     """Parsed briefs in the order of `sources`, in forked workers when there are many."""
     workers = workers if workers is not None else available_cpus()
@@ -87,7 +93,16 @@ def parse_files(
     def parse_chunk(chunk: Sequence[str]) -> list[Parsed]:
         return [parse_file(root, source, config) for source in chunk]
 
-    return [parsed for chunk in fork_map(parse_chunk, chunks, workers) for parsed in chunk]
+    finished = 0
+
+    def done(index: int) -> None:
+        nonlocal finished
+        finished += len(chunks[index])
+        if progress:
+            progress("parse", finished, len(sources))
+
+    results = fork_map(parse_chunk, chunks, workers, done)
+    return [parsed for chunk in results for parsed in chunk]
 
 
 def parse_file(root: Path, source: str, config: SiteConfig) -> Parsed:

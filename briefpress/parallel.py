@@ -36,15 +36,15 @@ def fork_map(
 ) -> list[R]:
     """[func(item) for item in items], run in forked children, `workers` at a time.
 
-    `done(n)` is called in the parent as results come in (for progress display).
+    `done(index)` is called in the parent as each item's result comes in (progress).
     Without fork (or with one worker) it runs in this process.
     """
     if workers < 2 or len(items) < 2 or not hasattr(os, "fork"):
         results = []
-        for item in items:
+        for index, item in enumerate(items):
             results.append(func(item))
             if done:
-                done(len(results))
+                done(index)
         return results
     gc.collect()
     gc.freeze()  # keep the collector from touching (and so copying) shared pages
@@ -84,7 +84,7 @@ def _run(
                     os.close(reader)
                     results[key.data] = _finish(pids.pop(reader), b"".join(buffers.pop(reader)))
                     if done:
-                        done(len(results))
+                        done(key.data)
         except BaseException:
             for reader, pid in pids.items():
                 _kill(pid)

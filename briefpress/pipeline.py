@@ -96,10 +96,11 @@ def model_site(
     options: BuildOptions,
     timer: Timer,
     cache: BriefCache | None = None,
+    progress: Progress | None = None,
 ) -> tuple[Site, list[Brief], list[Problem]]:
     """Load and model: every problem of the content is gathered, none is raised."""
     with timer.stage("load"):
-        briefs, problems = load_briefs(root, config, cache, options.workers)
+        briefs, problems = load_briefs(root, config, cache, options.workers, progress)
     site, model_problems = model_briefs(briefs, config, options, timer)
     return site, briefs, problems + model_problems
 
@@ -171,7 +172,7 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
         check_output_dir(root, out, theme.folders)
         cache = open_cache(root, config.fingerprint()) if options.cache else None
 
-    site, _, problems = model_site(root, config, options, timer, cache)
+    site, _, problems = model_site(root, config, options, timer, cache, progress)
     inputs = inputs_key(root, site, theme, options) if not problems else ""
     previous = read_manifest(out)
     if inputs and previous.inputs == inputs and previous.is_intact(out):
@@ -282,7 +283,6 @@ def render_and_write(
     if len(todo) < PARALLEL_RENDER_FROM:
         workers = 1
     chunks = _work_chunks(todo, workers)
-    chunk_count = len(chunks)
     renderer.prepare()
 
     def render_chunk(chunk: list[Route]) -> tuple[WriteReport, list[Problem]]:
@@ -292,9 +292,13 @@ def render_and_write(
             part.add(route.output, data, route.key)
         return part.report, problems
 
-    def done(count: int) -> None:
+    finished = 0
+
+    def done(index: int) -> None:
+        nonlocal finished
+        finished += len(chunks[index])
         if progress:
-            progress("render", count, chunk_count)
+            progress("render", finished, len(todo))
 
     problems: list[Problem] = []
     for report, found in fork_map(render_chunk, chunks, workers, done):
