@@ -18,7 +18,7 @@ from .brief import Brief
 from .cache import BriefCache, open_cache, save_cache
 from .config import SiteConfig, load_config
 from .errors import BriefpressError, Problem
-from .load import load_briefs
+from .load import load_briefs, require_site
 from .model import Site, build_site
 from .parallel import available_cpus, fork_map
 from .render import Renderer
@@ -165,6 +165,7 @@ def validate(root: Path, options: BuildOptions) -> Validation:
 def build(root: Path, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
     """Build the site under root into its output folder; raise with every problem found."""
     root = root.resolve()
+    require_site(root)
     timer = Timer()
     with timer.stage("config"):
         config, theme = read_site(root, options)

@@ -331,3 +331,9 @@ def test_output_folder_made_by_briefpress_is_reused(write_site, run_cli, tmp_pat
         code, _, err = run_cli(["build", "--no-search", "-q", "--out", str(target)], root)
         assert code == 0, err
     assert (target / "2025" / "01" / "good" / "index.html").is_file()
+
+
+def test_build_outside_a_site_is_refused_and_writes_nothing(tmp_path: Path, run_cli) -> None:
+    code, _, err = run_cli(["build", "--no-search"], tmp_path)
+    assert code == 2 and "is not a briefpress site" in err
+    assert list(tmp_path.iterdir()) == []
