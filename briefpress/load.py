@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -14,7 +14,7 @@ from .cache import BriefCache
 from .config import CONFIG_FILE, SiteConfig
 from .errors import Problem, ProblemError, UsageError
 from .markdown import make_markdown
-from .parallel import available_cpus, fork_map
+from .parallel import available_cpus, count_done, fork_map
 
 CONTENT_DIR = "content"
 PARALLEL_FROM = 400
@@ -93,14 +93,7 @@ def parse_files(
     def parse_chunk(chunk: Sequence[str]) -> list[Parsed]:
         return [parse_file(root, source, config) for source in chunk]
 
-    finished = 0
-
-    def done(index: int) -> None:
-        nonlocal finished
-        finished += len(chunks[index])
-        if progress:
-            progress("parse", finished, len(sources))
-
+    done = count_done(chunks, partial(progress, "parse") if progress else None)
     results = fork_map(parse_chunk, chunks, workers, done)
     return [parsed for chunk in results for parsed in chunk]
 

@@ -11,7 +11,7 @@ import os
 import pickle
 import selectors
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Sized
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -26,6 +26,23 @@ def available_cpus() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
+
+
+def count_done(
+    chunks: Sequence[Sized], report: Callable[[int, int], None] | None
+) -> Callable[[int], None] | None:
+    """A `done` callback for fork_map over chunks: report(units done, units in all chunks)."""
+    if report is None:
+        return None
+    total = sum(len(chunk) for chunk in chunks)
+    finished = 0
+
+    def done(index: int) -> None:
+        nonlocal finished
+        finished += len(chunks[index])
+        report(finished, total)
+
+    return done
 
 
 def fork_map(

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from . import __version__
@@ -20,7 +21,7 @@ from .config import SiteConfig, load_config
 from .errors import BriefpressError, Problem
 from .load import load_briefs, require_site
 from .model import Site, build_site
-from .parallel import available_cpus, fork_map
+from .parallel import available_cpus, count_done, fork_map
 from .render import Renderer
 from .routes import Route, plan_routes
 from .statics import collect_static
@@ -293,14 +294,7 @@ def render_and_write(
             part.add(route.output, data, route.key)
         return part.report, problems
 
-    finished = 0
-
-    def done(index: int) -> None:
-        nonlocal finished
-        finished += len(chunks[index])
-        if progress:
-            progress("render", finished, len(todo))
-
+    done = count_done(chunks, partial(progress, "render") if progress else None)
     problems: list[Problem] = []
     for report, found in fork_map(render_chunk, chunks, workers, done):
         writer.report.merge(report)
