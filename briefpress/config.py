@@ -6,6 +6,7 @@ import difflib
 import json
 import re
 from dataclasses import asdict, dataclass, field, fields, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -54,7 +55,7 @@ class SiteConfig:
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
-    @property
+    @cached_property
     def base_path(self) -> str:
         """Path part of base_url, always starting and ending with '/'."""
         return urlsplit(self.base_url).path or "/"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ class Renderer:
         self.search = search
         self.env = make_environment(site, theme, search)
         self.env.globals["cached"] = self.cached = MacroCache()
+        self.env.plain_helpers.add(self.cached)
         self._builtin: dict[str, Callable[[Route], str]] = {
             "atom": lambda r: render_atom(self.site, r.url, r.context),
             "jsonfeed": lambda r: render_json_feed(self.site, r.url, r.context),
@@ -104,10 +106,49 @@ class MacroCache:
 _PLAIN = (str, int, float, bool, type(None))
 
 
-def make_environment(site: Site, theme: Theme, search: bool = True) -> jinja2.Environment:
+class _Context(jinja2.runtime.Context):
+    """Calls our own helpers (url, t, cached ...) straight away. Jinja's call looks for
+    pass_context markers on every call, which was a fifth of rendering a brief's page."""
+
+    def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        try:
+            plain = __obj in __self.environment.plain_helpers  # type: ignore[attr-defined]
+        except TypeError:  # unhashable: not one of ours
+            plain = False
+        if not plain:
+            return super().call(__obj, *args, **kwargs)
+        if kwargs:
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+        return __obj(*args, **kwargs)
+
+
+class _Environment(jinja2.Environment):
+    context_class = _Context
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.plain_helpers: set[Callable[..., Any]] = set()
+        """Globals that take neither context nor environment (see _Context)."""
+
+
+def _remembered(func: Callable[[str], str]) -> Callable[[str], str]:
+    """url(): the same few thousand paths come up on every page; work each out once."""
+    made: dict[str, str] = {}
+
+    def remembered(path: str) -> str:
+        value = made.get(path)
+        if value is None:
+            value = made[path] = func(path)
+        return value
+
+    return remembered
+
+
+def make_environment(site: Site, theme: Theme, search: bool = True) -> _Environment:
     """Autoescape on, StrictUndefined, and the helpers templates are documented to get."""
     config = site.config
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in theme.template_dirs]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -117,14 +158,12 @@ def make_environment(site: Site, theme: Theme, search: bool = True) -> jinja2.En
         auto_reload=False,
     )
     strings = strings_for(config.language)
-    env.globals.update(
-        site=site,
-        config=config,
-        url=lambda path: url_for(config, path),
-        abs_url=lambda path: abs_url_for(config, path),
-        search_enabled=search,
-        t=strings.text,
-    )
+    helpers: dict[str, Callable[..., Any]] = {
+        "url": _remembered(partial(url_for, config)),
+        "abs_url": partial(abs_url_for, config),
+    }
+    env.globals.update(helpers, site=site, config=config, search_enabled=search, t=strings.text)
+    env.plain_helpers.update(helpers.values(), [strings.text])
     env.filters.update(
         rfc3339=rfc3339,
         date=strings.format_date,
