@@ -14,7 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import MD_TRIM_CHARS
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_core import normalize as markdown_it_normalize
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -35,7 +38,9 @@ def make_markdown(allow_html: bool) -> MarkdownIt:
     _autolink_like_github(md)
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=_heading_id)
+    md.block.ruler.before("table", "plain_paragraph", _plain_paragraph)
     md.core.ruler.at("inline", _parse_inline)
+    md.core.ruler.at("normalize", _normalize)
     md.inline.terminator_re = _RULE_STARTS
     md.core.ruler.push("site_paths", _prefix_site_paths)
     md.core.ruler.push("hashtags", _link_hashtags)
@@ -60,6 +65,38 @@ def _autolink_like_github(md: MarkdownIt) -> None:
     linkify.test = lambda text: may_link(text) and full_test(text)
 
 
+_NOT_PLAIN_LINE = re.compile(
+    r"[ \t>=`~<:\[]"  # indented, quote, setext line, fence, HTML, table, definitions
+    r"|[*+\-_](?:[ \t]|$)"  # list item
+    r"|[*\-_][*\-_ \t]*$"  # thematic break or setext line
+    r"|#{1,6}(?:[ \t]|$)"  # heading
+    r"|\d{1,9}[.)](?:[ \t]|$)"  # ordered list item
+)
+"""How a line may start anything but a paragraph, or end one (a little more, not less)."""
+
+
+def _plain_paragraph(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """Block rule tried first: a top-level paragraph whose lines start with none of the
+    markers of other blocks. markdown-it would try every block rule at its first line and
+    every terminator rule at each next one; the tokens it ends up with are made directly."""
+    if silent or state.parentType != "root" or state.blkIndent:
+        return False
+    src, begins, ends = state.src, state.bMarks, state.eMarks
+    line = start
+    while line < end and begins[line] + state.tShift[line] < ends[line]:  # up to a blank line
+        text = src[begins[line] : ends[line]]
+        if "|" in text or _NOT_PLAIN_LINE.match(text):
+            return False
+        line += 1
+    content = state.getLines(start, line, 0, False).strip(MD_TRIM_CHARS)
+    state.line = line
+    state.push("paragraph_open", "p", 1).map = [start, line]
+    token = state.push("inline", "", 0)
+    token.content, token.map, token.children = content, [start, line], []
+    state.push("paragraph_close", "p", -1)
+    return True
+
+
 _RULE_STARTS = re.compile(r"[\n!\\`~*_\[\]^<&:]")
 """Where the enabled inline rules can start (link labels also end at ']'). markdown-it's
 text rule otherwise stops at every '-', '$', '%', '#' or '@' of prose and tries each rule
@@ -68,6 +105,13 @@ there in vain."""
 _NOT_PLAIN = re.compile(r"[\\`*_~\[<&]| \n|\n[ \t]|://|www\.|@")
 """Anything an inline rule could act on: escapes, code, emphasis, strikethrough, links,
 images, footnotes, autolinks and HTML, entities, hard breaks, indented lines, URLs."""
+
+
+def _normalize(state: StateCore) -> None:
+    """markdown-it's normalize (CR LF to LF, NUL to U+FFFD) on the rare text that needs it:
+    two regex passes over every brief otherwise."""
+    if "\r" in state.src or "\0" in state.src:
+        markdown_it_normalize(state)
 
 
 def _parse_inline(state: StateCore) -> None:

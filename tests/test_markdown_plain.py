@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import inline as markdown_it_inline
+from markdown_it.rules_core import normalize as markdown_it_normalize
 from markdown_it.token import Token
 
 from briefpress.markdown import make_markdown, render_body
@@ -26,6 +27,8 @@ def reference_parser(allow_html: bool) -> MarkdownIt:
     """Our parser with markdown-it's own inline core rule put back."""
     md = make_markdown(allow_html)
     md.core.ruler.at("inline", markdown_it_inline)
+    md.block.ruler.disable("plain_paragraph")
+    md.core.ruler.at("normalize", markdown_it_normalize)
     md.inline.terminator_re = MarkdownIt().inline.terminator_re
     return md
 
@@ -41,6 +44,16 @@ def assert_same(body: str, allow_html: bool = True) -> None:
     assert shape(fast.parse(body, dict(env, hashtags=[]))) == shape(
         slow.parse(body, dict(env, hashtags=[]))
     )
+
+
+def test_the_block_fast_path_is_taken_for_prose() -> None:
+    md = make_markdown(True)
+    calls = []
+    original = md.block.ruler.getRules("")[1]
+    assert original.__name__ == "table"
+    md.block.ruler.at("table", lambda *args: calls.append(args[1]) or original(*args))
+    render_body(md, "One **x**.\nTwo.\n\n#Three\n\n> quote\n\nFour.", tag_href)
+    assert set(calls) == {5}  # only the quote (and the paragraph in it) went past the fast rule
 
 
 def test_the_fast_path_is_taken_for_prose() -> None:
@@ -73,6 +86,7 @@ def test_the_fast_path_is_taken_for_prose() -> None:
         "Unicode “quotes” — dashes … #Հայաստան, #Россия.",
         "",
         "\n\n",
+        "Windows\r\nline ends\rand a NUL\0 here",
     ],
 )
 def test_same_as_the_parser(body: str) -> None:
@@ -88,11 +102,71 @@ def test_same_as_the_parser_on_the_seed_and_the_sample_site() -> None:
 
 
 LINE = st.text(
-    alphabet=st.sampled_from(list("ab #Я1.:/@w*_~`[]()<>&!\\^\t \n-|$%+={}\"'")), max_size=40
+    alphabet=st.sampled_from(list("ab #Я1.:/@w*_~`[]()<>&!\\^\t \n-|$%+={}\"'\r\0")), max_size=40
 )
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(LINE, max_size=6).map("\n".join))
 def test_same_as_the_parser_on_random_text(body: str) -> None:
+    assert_same(body)
+
+
+LINE_START = st.sampled_from(
+    [
+        "",
+        " ",
+        "  ",
+        "    ",
+        "\t",
+        "> ",
+        "- ",
+        "-",
+        "--",
+        "---",
+        "* ",
+        "**",
+        "***",
+        "+ ",
+        "+",
+        "_",
+        "__",
+        "___",
+        "=",
+        "==",
+        "#",
+        "# ",
+        "##",
+        "###### ",
+        "####### ",
+        "1. ",
+        "1.",
+        "2) ",
+        "12345678901. ",
+        "```",
+        "~~~",
+        "<div>",
+        "<b>",
+        "[x]: /u",
+        "[^1]: n",
+        "[a]",
+        ":",
+        "|",
+        "a | b",
+        "---|---",
+        "| - |",
+        "Word",
+        "#Tag",
+        "<!-- c -->",
+    ]
+)
+BLOCK_LINE = st.tuples(
+    LINE_START, st.text(alphabet=st.sampled_from(list("ab -*|#.:")), max_size=12)
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(BLOCK_LINE.map("".join), max_size=8).map("\n".join))
+def test_same_blocks_as_the_parser(body: str) -> None:
+    """Lines opening (or not) every kind of block: the paragraph fast path never differs."""
     assert_same(body)
