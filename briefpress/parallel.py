@@ -10,9 +10,11 @@ import gc
 import os
 import pickle
 import selectors
+import tempfile
 import traceback
+from collections import deque
 from collections.abc import Callable, Sequence, Sized
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -50,13 +52,20 @@ def fork_map(
     items: Sequence[T],
     workers: int,
     done: Callable[[int], None] | None = None,
+    meanwhile: Callable[[Callable[[], None]], None] | None = None,
 ) -> list[R]:
     """[func(item) for item in items], run in forked children, `workers` at a time.
 
-    `done(index)` is called in the parent as each item's result comes in (progress).
-    Without fork (or with one worker) it runs in this process.
+    `meanwhile(poll)` is work for this process, done while `workers - 1` children run:
+    work that would make a child copy much of this process's memory (a child that touches
+    an object, even to read it, copies the page it lives in). It should call poll() every
+    little while, which hands finished children's items to new ones.
+    `done(index)` is called here as each item's result comes in (progress).
+    Without fork (or with one worker) everything runs in this process.
     """
     if workers < 2 or len(items) < 2 or not hasattr(os, "fork"):
+        if meanwhile:
+            meanwhile(lambda: None)
         results = []
         for index, item in enumerate(items):
             results.append(func(item))
@@ -66,51 +75,73 @@ def fork_map(
     gc.collect()
     gc.freeze()  # keep the collector from touching (and so copying) shared pages
     try:
-        return _run(func, items, workers, done)
+        with _Children(func, items, done) as children:
+            if meanwhile:
+                children.start(workers - 1)
+                meanwhile(lambda: children.poll(workers - 1))
+            while not children.finished:
+                children.start(workers)
+                children.collect(wait=True)
+            return children.results()
     finally:
         gc.unfreeze()
 
 
-def _run(
-    func: Callable[[T], R],
-    items: Sequence[T],
-    workers: int,
-    done: Callable[[int], None] | None,
-) -> list[R]:
-    results: dict[int, R] = {}
-    buffers: dict[int, list[bytes]] = {}
-    pids: dict[int, int] = {}
-    pending = list(enumerate(items))
-    pending.reverse()
-    with selectors.DefaultSelector() as selector:
-        try:
-            while pending or pids:
-                while pending and len(pids) < workers:
-                    index, item = pending.pop()
-                    pid, reader = _spawn(func, item)
-                    pids[reader] = pid
-                    buffers[reader] = []
-                    selector.register(reader, selectors.EVENT_READ, index)
-                for key, _ in selector.select():
-                    reader = key.fd
-                    chunk = os.read(reader, 1 << 20)
-                    if chunk:
-                        buffers[reader].append(chunk)
-                        continue
-                    selector.unregister(reader)
-                    os.close(reader)
-                    results[key.data] = _finish(pids.pop(reader), b"".join(buffers.pop(reader)))
-                    if done:
-                        done(key.data)
-        except BaseException:
-            for reader, pid in pids.items():
-                _kill(pid)
-                os.close(reader)
-            raise
-    return [results[i] for i in range(len(items))]
+class _Children(Generic[T, R]):
+    """Forked children working through items, at most a given number at once."""
+
+    def __init__(
+        self, func: Callable[[T], R], items: Sequence[T], done: Callable[[int], None] | None
+    ) -> None:
+        self.func, self.items, self.done = func, items, done
+        self.pending = deque(enumerate(items))
+        self.running: dict[int, tuple[int, int, int]] = {}
+        """pipe reader -> (item index, pid, file of its result); the pipe closes at its end."""
+        self.made: dict[int, R] = {}
+        self.selector = selectors.DefaultSelector()
+
+    def __enter__(self) -> _Children[T, R]:
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        for reader, (_, pid, result) in self.running.items():  # only after a failure
+            _kill(pid)
+            os.close(reader)
+            os.close(result)
+        self.selector.close()
+
+    @property
+    def finished(self) -> bool:
+        return not self.pending and not self.running
+
+    def start(self, limit: int) -> None:
+        while self.pending and len(self.running) < limit:
+            index, item = self.pending.popleft()
+            pid, reader, result = _spawn(self.func, item)
+            self.running[reader] = (index, pid, result)
+            self.selector.register(reader, selectors.EVENT_READ)
+
+    def collect(self, wait: bool) -> None:
+        for key, _ in self.selector.select(None if wait else 0):
+            self.selector.unregister(key.fd)
+            os.close(key.fd)
+            index, pid, result = self.running.pop(key.fd)
+            self.made[index] = _finish(pid, result)
+            if self.done:
+                self.done(index)
+
+    def poll(self, limit: int) -> None:
+        self.collect(wait=False)
+        self.start(limit)
+
+    def results(self) -> list[R]:
+        return [self.made[i] for i in range(len(self.items))]
 
 
-def _spawn(func: Callable[[Any], Any], item: Any) -> tuple[int, int]:
+def _spawn(func: Callable[[Any], Any], item: Any) -> tuple[int, int, int]:
+    """Fork a child for func(item): its pid, a pipe that closes when it ends, and the file
+    its pickled result goes to (a file, not the pipe: a child must never wait for us)."""
+    result = _result_file()
     reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:  # child: never return into the caller's stack
@@ -122,16 +153,27 @@ def _spawn(func: Callable[[Any], Any], item: Any) -> tuple[int, int]:
             payload = pickle.dumps(("error", traceback.format_exc()))
             code = 1
         try:
-            with os.fdopen(writer, "wb") as out:
+            with os.fdopen(result, "wb") as out:
                 out.write(payload)
         finally:
             os._exit(code)
     os.close(writer)
-    return pid, reader
+    return pid, reader, result
 
 
-def _finish(pid: int, data: bytes) -> Any:
+def _result_file() -> int:
+    if hasattr(os, "memfd_create"):
+        return os.memfd_create("briefpress-result", os.MFD_CLOEXEC)
+    fd, path = tempfile.mkstemp(prefix="briefpress-result-")
+    os.unlink(path)
+    return fd
+
+
+def _finish(pid: int, result: int) -> Any:
     _, status = os.waitpid(pid, 0)
+    with os.fdopen(result, "rb") as file:
+        file.seek(0)
+        data = file.read()
     if not data:
         raise WorkerError(f"worker {pid} died (status {status}) without a result")
     kind, value = pickle.loads(data)

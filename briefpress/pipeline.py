@@ -11,7 +11,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 from . import __version__
@@ -21,7 +20,7 @@ from .config import SiteConfig, load_config
 from .errors import BriefpressError, Problem
 from .load import load_briefs, require_site
 from .model import Site, build_site
-from .parallel import available_cpus, count_done, fork_map
+from .parallel import available_cpus, fork_map
 from .render import Renderer
 from .routes import Route, plan_routes
 from .statics import collect_static
@@ -265,10 +264,6 @@ def write_site(
         raise
 
 
-PARALLEL_RENDER_FROM = 300
-"""Below this many pages to render, forking workers costs more than it saves."""
-
-
 def render_and_write(
     routes: list[Route],
     renderer: Renderer,
@@ -279,43 +274,56 @@ def render_and_write(
     """Render every route whose page may have changed and add it to the writer.
 
     Pages whose route key is the same as in the current output are linked, not rendered.
-    Large builds render in forked workers that share the loaded site.
+    Large builds render the list pages in this process and the briefs' own pages in forked
+    workers that share the loaded site (and here once the lists are done): a list page
+    touches every brief it shows, and a worker that touches a brief (even to read it)
+    copies the memory it lives in.
     """
     todo = [route for route in routes if not writer.reuse(route.output, route.key)]
+    renderer.prepare()
+    lists = [route for route in todo if route.template != "brief.html"]
+    pages = [route for route in todo if route.template == "brief.html"]
     if len(todo) < PARALLEL_RENDER_FROM:
         workers = 1
-    chunks = _work_chunks(todo, workers)
-    renderer.prepare()
+    size = max(1, -(-len(pages) // (workers * 4)))  # small enough to end together
+    chunks = [pages[i : i + size] for i in range(0, len(pages), size)]  # runs of neighbours
+    problems: list[Problem] = []
+    finished = 0
+
+    def count(rendered: int) -> None:
+        nonlocal finished
+        finished += rendered
+        if progress:
+            progress("render", finished, len(todo))
+
+    def render(
+        chunk: list[Route], into: SiteWriter, poll: Callable[[], None] = lambda: None
+    ) -> list[Problem]:
+        found: list[Problem] = []
+        for route, data in renderer.render_all(chunk, found):
+            into.add(route.output, data, route.key)
+            poll()
+        return found
 
     def render_chunk(chunk: list[Route]) -> tuple[WriteReport, list[Problem]]:
         part = writer.fork()
-        problems: list[Problem] = []
-        for route, data in renderer.render_all(chunk, problems):
-            part.add(route.output, data, route.key)
-        return part.report, problems
+        return part.report, render(chunk, part)
 
-    done = count_done(chunks, partial(progress, "render") if progress else None)
-    problems: list[Problem] = []
-    for report, found in fork_map(render_chunk, chunks, workers, done):
-        writer.report.merge(report)
+    def render_lists(poll: Callable[[], None]) -> None:
+        problems.extend(render(lists, writer, poll))
+        count(len(lists))
+
+    results = fork_map(
+        render_chunk, chunks, workers, lambda index: count(len(chunks[index])), render_lists
+    )
+    for part, found in results:
+        writer.report.merge(part)
         problems += found
     return sorted(set(problems))
 
 
-def _work_chunks(todo: list[Route], workers: int) -> list[list[Route]]:
-    """Split the pages for the workers so that they copy little of the shared site.
-
-    A worker that touches a brief (even to read it) copies the memory it lives in. List
-    pages touch every brief, so they all go to one worker; the brief pages, each of which
-    touches a handful, go to the others in runs of neighbours. At 10,000 briefs the two
-    halves take about the same time.
-    """
-    if workers < 2:
-        return [todo]
-    lists = [route for route in todo if route.template != "brief.html"]
-    pages = [route for route in todo if route.template == "brief.html"]
-    size = max(1, -(-len(pages) // (workers * 3)))
-    return [lists, *(pages[i : i + size] for i in range(0, len(pages), size))]
+PARALLEL_RENDER_FROM = 300
+"""Below this many pages to render, forking workers costs more than it saves."""
 
 
 def render_fingerprint(config: SiteConfig, theme: Theme, options: BuildOptions) -> str:
