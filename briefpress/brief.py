@@ -82,7 +82,7 @@ class Brief:
         """Hash of listing(): the part of a route key for pages that show the brief in a list."""
         return hashlib.blake2b(repr(self.listing()).encode(), digest_size=12).hexdigest()
 
-    @property
+    @cached_property
     def tag_keys(self) -> tuple[str, ...]:
         return tuple(tag_key(t) for t in self.tags)
 
