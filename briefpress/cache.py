@@ -6,11 +6,12 @@ import hashlib
 import os
 import pickle
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .brief import Brief
 
 CACHE_DIR = ".briefpress-cache"
 _BRIEFS_FILE = "briefs.pickle"
@@ -53,8 +54,10 @@ class BriefCache:
 
 
 def cache_key(config_fingerprint: str) -> str:
-    """Everything besides the file itself that changes a parsed brief."""
-    text = f"{__version__}\n{config_fingerprint}"
+    """Everything besides the file itself that changes a parsed brief, and the fields a
+    Brief has (a cache pickled by a briefpress whose Brief had other fields is not read)."""
+    layout = ",".join(f.name for f in fields(Brief))
+    text = f"{__version__}\n{layout}\n{config_fingerprint}"
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 

@@ -145,6 +145,7 @@ def _spawn(func: Callable[[Any], Any], item: Any) -> tuple[int, int, int]:
     reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:  # child: never return into the caller's stack
+        gc.freeze()  # what the parent made since fork_map froze its objects: not ours to scan
         code = 0
         try:
             os.close(reader)

@@ -125,7 +125,7 @@ def test_periods_follow_the_site_timezone(
 
 def brief_at(year: int, month: int, day: int = 1) -> Brief:
     moment = dt.datetime(year, month, day, tzinfo=dt.UTC)
-    return Brief(f"content/{moment:%Y%m%d}.md", "T", moment, "t", "/t/", (), "", "")
+    return Brief(f"content/{moment:%Y%m%d}.md", "T", moment, "t", "/t/", (), b"", "")
 
 
 def test_month_counts_fill_empty_months_across_years() -> None:

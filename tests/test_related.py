@@ -27,7 +27,7 @@ def make_brief(number: int, hours: int, tags: list[str]) -> Brief:
         slug=f"b{number:03d}",
         url=f"/b{number:03d}/",
         tags=tuple(tags),
-        body_html="<p>Body.</p>",
+        body_utf8=b"<p>Body.</p>",
         summary="Body.",
     )
 
