@@ -144,9 +144,10 @@ def _split_urls(text: str) -> list[tuple[str, bool]]:
         start = cursor + scheme.start(1)
         found = linkify.match_at_start(text[start:])
         url = text[start : start + found.last_index] if found else ""
-        if found and not any(ch in url for ch in "<> "):
+        url = url[: min((url.index(ch) for ch in "<> " if ch in url), default=len(url))]
+        if url:  # an autolink cannot hold '<', '>' or a space: it ends before them
             parts += [(text[cursor:start], False), (url, True)]
-            cursor = start + found.last_index
+            cursor = start + len(url)
     parts.append((text[cursor:], False))
     return parts
 
