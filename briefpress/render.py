@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
+from types import BuiltinMethodType
 from typing import Any
 
 import jinja2
@@ -107,14 +108,18 @@ _PLAIN = (str, int, float, bool, type(None))
 
 
 class _Context(jinja2.runtime.Context):
-    """Calls our own helpers (url, t, cached ...) straight away. Jinja's call looks for
-    pass_context markers on every call, which was a fifth of rendering a brief's page."""
+    """Calls our own helpers (url, t, cached ...) and built-in methods straight away.
+    Jinja's call looks for pass_context markers on every call, which was a fifth of
+    rendering a brief's page."""
 
     def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:  # noqa: N805
-        try:
-            plain = __obj in __self.environment.plain_helpers  # type: ignore[attr-defined]
-        except TypeError:  # unhashable: not one of ours
-            plain = False
+        if type(__obj) is BuiltinMethodType:  # brief.date.date(): cannot take a context
+            plain = True
+        else:
+            try:
+                plain = __obj in __self.environment.plain_helpers  # type: ignore[attr-defined]
+            except TypeError:  # unhashable: not one of ours
+                plain = False
         if not plain:
             return super().call(__obj, *args, **kwargs)
         if kwargs:
@@ -172,6 +177,7 @@ def make_environment(site: Site, theme: Theme, search: bool = True) -> _Environm
         tags=_tags_of,
         json_ld=_json_ld,
         headline=split_headline,
+        by_day=_by_day,
     )
     env.tests["web_url"] = is_web_url
     return env
@@ -183,6 +189,18 @@ def _tags_of(env: jinja2.Environment, brief: Brief) -> list[Tag]:
     site = env.globals["site"]
     assert isinstance(site, Site)
     return site.tags_of(brief)
+
+
+def _by_day(briefs: Iterable[Brief]) -> list[tuple[dt.date, list[Brief]]]:
+    """The `by_day` filter: runs of briefs of the same day, as (day, briefs)."""
+    days: list[tuple[dt.date, list[Brief]]] = []
+    for brief in briefs:
+        day = brief.date.date()
+        if days and days[-1][0] == day:
+            days[-1][1].append(brief)
+        else:
+            days.append((day, [brief]))
+    return days
 
 
 def _json_ld(data: Any) -> Markup:
