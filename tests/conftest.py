@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -146,6 +147,13 @@ def serve_folder(folder: Path, mount: str = "/") -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def ctrl_c_works() -> None:
+    """preexec_fn for a serve under test: a test runner started in the background (by a
+    shell without job control) ignores SIGINT, and so would serve, which tests stop with
+    Ctrl-C as a user does."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def brief_text(

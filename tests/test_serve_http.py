@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import REPO, brief_text, run_process
+from conftest import REPO, brief_text, ctrl_c_works, run_process
 
 SECRET = "top-secret-do-not-serve"
 SEED_URL = "/briefs/2025/08/first-brief/"
@@ -39,6 +39,7 @@ class ServeProcess:
             + ([] if search else ["--no-search"]),
             cwd=root,
             env=env,
+            preexec_fn=ctrl_c_works,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

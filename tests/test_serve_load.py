@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import REPO
+from conftest import REPO, ctrl_c_works
 
 DURATION = 5.0 if os.environ.get("CI") == "true" else 20.0
 PAGE_CLIENTS, SSE_CLIENTS, RAW_CLIENTS = 30, 10, 10
@@ -56,6 +56,7 @@ class Server:
             [sys.executable, "-m", "briefpress", "serve", "--port", "0", "--no-search"],
             cwd=root,
             env={**os.environ, "PYTHONPATH": str(REPO)},
+            preexec_fn=ctrl_c_works,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
