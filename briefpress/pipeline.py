@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from . import __version__
@@ -20,7 +21,7 @@ from .config import SiteConfig, load_config
 from .errors import BriefpressError, Problem
 from .load import load_briefs, require_site
 from .model import Site, build_site
-from .parallel import available_cpus, fork_map
+from .parallel import available_cpus, count_done, fork_map
 from .render import Renderer
 from .routes import Route, plan_routes
 from .statics import collect_static
@@ -288,13 +289,7 @@ def render_and_write(
     size = max(1, -(-len(pages) // (workers * 4)))  # small enough to end together
     chunks = [pages[i : i + size] for i in range(0, len(pages), size)]  # runs of neighbours
     problems: list[Problem] = []
-    finished = 0
-
-    def count(rendered: int) -> None:
-        nonlocal finished
-        finished += rendered
-        if progress:
-            progress("render", finished, len(todo))
+    done = count_done([*chunks, lists], partial(progress, "render") if progress else None)
 
     def render(
         chunk: list[Route], into: SiteWriter, poll: Callable[[], None] = lambda: None
@@ -311,11 +306,10 @@ def render_and_write(
 
     def render_lists(poll: Callable[[], None]) -> None:
         problems.extend(render(lists, writer, poll))
-        count(len(lists))
+        if done:
+            done(len(chunks))  # the lists count as the last chunk
 
-    results = fork_map(
-        render_chunk, chunks, workers, lambda index: count(len(chunks[index])), render_lists
-    )
+    results = fork_map(render_chunk, chunks, workers, done, render_lists)
     for part, found in results:
         writer.report.merge(part)
         problems += found

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from types import BuiltinMethodType
 from typing import Any
@@ -137,19 +137,6 @@ class _Environment(jinja2.Environment):
         """Globals that take neither context nor environment (see _Context)."""
 
 
-def _remembered(func: Callable[[str], str]) -> Callable[[str], str]:
-    """url(): the same few thousand paths come up on every page; work each out once."""
-    made: dict[str, str] = {}
-
-    def remembered(path: str) -> str:
-        value = made.get(path)
-        if value is None:
-            value = made[path] = func(path)
-        return value
-
-    return remembered
-
-
 def make_environment(site: Site, theme: Theme, search: bool = True) -> _Environment:
     """Autoescape on, StrictUndefined, and the helpers templates are documented to get."""
     config = site.config
@@ -164,7 +151,7 @@ def make_environment(site: Site, theme: Theme, search: bool = True) -> _Environm
     )
     strings = strings_for(config.language)
     helpers: dict[str, Callable[..., Any]] = {
-        "url": _remembered(partial(url_for, config)),
+        "url": cache(partial(url_for, config)),  # the same few thousand paths on every page
         "abs_url": partial(abs_url_for, config),
     }
     env.globals.update(helpers, site=site, config=config, search_enabled=search, t=strings.text)

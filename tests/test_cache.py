@@ -188,3 +188,26 @@ def test_theme_printing_bodies_in_lists_gets_them_updated(write_site, tmp_path: 
     home_pages = [out / "index.html", *sorted((out / "page").glob("*/index.html"))]
     assert any("A second paragraph." in p.read_text(encoding="utf-8") for p in home_pages)
     assert _same_tree(out, _cold_copy(root, tmp_path)) == []
+
+
+def test_cache_of_a_brief_with_other_fields_is_not_read(monkeypatch, tmp_path: Path) -> None:
+    """A cache pickled when Brief had other fields (say body_html, before bodies were kept
+    as UTF-8) would give briefs without the fields the code reads: it must be ignored."""
+    import dataclasses
+
+    from briefpress import cache
+    from briefpress.brief import Brief
+
+    stored = cache.BriefCache(cache.cache_key("settings"), {"content/a.md": (1, 2, "brief")})
+    stored.changed = True
+    cache.save_cache(tmp_path, stored)
+    assert cache.open_cache(tmp_path, "settings").entries  # same fields: read
+
+    @dataclasses.dataclass(frozen=True)
+    class OlderBrief:
+        source: str
+        body_html: str
+
+    monkeypatch.setattr(cache, "Brief", OlderBrief)
+    assert Brief is not OlderBrief
+    assert cache.open_cache(tmp_path, "settings").entries == {}
