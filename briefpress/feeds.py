@@ -44,7 +44,11 @@ def _escape(text: str) -> str:
     )
 
 
-def render_atom(site: Site, url: str, context: dict[str, Any]) -> str:
+def render_atom(
+    site: Site, url: str, context: dict[str, Any], entries: dict[str, str] | None = None
+) -> str:
+    """An Atom feed of context["briefs"]. `entries` remembers each brief's <entry> across
+    the feeds of one build: a brief is in the main feed and in each of its tags' feeds."""
     config = site.config
     briefs: Sequence[Brief] = context["briefs"]
     self_url = abs_url_for(config, url)
@@ -67,27 +71,37 @@ def render_atom(site: Site, url: str, context: dict[str, Any]) -> str:
         f'<generator version="{__version__}">briefpress</generator>',
     ]
     for brief in briefs:
-        link = abs_url_for(config, brief.url)
-        out += [
-            "<entry>",
-            f"<title>{xml_escape(brief.title)}</title>",
-            f'<link rel="alternate" type="text/html" href="{xml_escape(link)}"/>',
-            f"<id>{xml_escape(link)}</id>",
-            f"<published>{rfc3339(brief.date)}</published>",
-            f"<updated>{rfc3339(_modified(brief))}</updated>",
-        ]
-        author = brief.meta.get("author")
-        if isinstance(author, str) and author.strip():
-            out.append(f"<author><name>{xml_escape(author)}</name></author>")
-        for tag in site.tags_of(brief):
-            out.append(f'<category term="{xml_escape(tag.slug)}" label="{xml_escape(tag.name)}"/>')
-        out += [
-            f"<summary>{xml_escape(brief.summary)}</summary>",
-            f'<content type="html">{xml_escape(absolute_links(brief.body_html, link))}</content>',
-            "</entry>",
-        ]
+        entry = entries.get(brief.url) if entries is not None else None
+        if entry is None:
+            entry = _atom_entry(site, brief)
+            if entries is not None:
+                entries[brief.url] = entry
+        out.append(entry)
     out.append("</feed>")
     return "\n".join(out) + "\n"
+
+
+def _atom_entry(site: Site, brief: Brief) -> str:
+    link = abs_url_for(site.config, brief.url)
+    out = [
+        "<entry>",
+        f"<title>{xml_escape(brief.title)}</title>",
+        f'<link rel="alternate" type="text/html" href="{xml_escape(link)}"/>',
+        f"<id>{xml_escape(link)}</id>",
+        f"<published>{rfc3339(brief.date)}</published>",
+        f"<updated>{rfc3339(_modified(brief))}</updated>",
+    ]
+    author = brief.meta.get("author")
+    if isinstance(author, str) and author.strip():
+        out.append(f"<author><name>{xml_escape(author)}</name></author>")
+    for tag in site.tags_of(brief):
+        out.append(f'<category term="{xml_escape(tag.slug)}" label="{xml_escape(tag.name)}"/>')
+    out += [
+        f"<summary>{xml_escape(brief.summary)}</summary>",
+        f'<content type="html">{xml_escape(absolute_links(brief.body_html, link))}</content>',
+        "</entry>",
+    ]
+    return "\n".join(out)
 
 
 def render_json_feed(site: Site, url: str, context: dict[str, Any]) -> str:

@@ -37,8 +37,10 @@ class Renderer:
         self.env = make_environment(site, theme, search)
         self.env.globals["cached"] = self.cached = MacroCache()
         self.env.plain_helpers.add(self.cached)
+        self.atom_entries: dict[str, str] = {}
+        """Each brief's Atom <entry>, made once for all the feeds it is in."""
         self._builtin: dict[str, Callable[[Route], str]] = {
-            "atom": lambda r: render_atom(self.site, r.url, r.context),
+            "atom": lambda r: render_atom(self.site, r.url, r.context, self.atom_entries),
             "jsonfeed": lambda r: render_json_feed(self.site, r.url, r.context),
             "sitemap": lambda r: render_sitemap(self.site, r.url, r.context),
             "robots": lambda r: render_robots(self.site.config),
@@ -50,6 +52,7 @@ class Renderer:
         self.site = site
         self.env.globals["site"] = site
         self.cached.clear()  # cached pieces show the old site
+        self.atom_entries.clear()
 
     def prepare(self) -> None:
         """Compile every template now, so forked workers share them instead of compiling each."""
