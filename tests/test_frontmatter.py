@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from briefpress.errors import ProblemError
-from briefpress.frontmatter import split_front_matter
+from briefpress.frontmatter import parse_full_yaml, parse_simple_yaml, split_front_matter
 
 
 def test_yaml_front_matter_lines_are_lines_of_the_file() -> None:
@@ -61,3 +63,123 @@ def test_alias_bomb_is_refused() -> None:
     lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 8)]
     with pytest.raises(ProblemError, match="too large"):
         split_front_matter("\n".join([*lines, "---", ""]))
+
+
+YAML_FRAGMENTS = [
+    "title",
+    "date",
+    "tags",
+    "slug",
+    "draft",
+    "yes",
+    "null",
+    "on",
+    "x_y",
+    "é",
+    "Key-2",
+    "1",
+    ":",
+    ": ",
+    " ",
+    "  ",
+    "\n",
+    "\t",
+    "#",
+    " #",
+    "-",
+    "- ",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    ", ",
+    '"',
+    "'",
+    "''",
+    "\\",
+    "!",
+    "&",
+    "*",
+    "|",
+    ">",
+    "%",
+    "@",
+    "`",
+    "?",
+    "~",
+    ".",
+    ".5",
+    "2025-08-06",
+    "06:27",
+    "1:20",
+    "0x1F",
+    "1_000",
+    "1e3",
+    ".inf",
+    "True",
+    "NO",
+    "Null",
+    "Armenia",
+    "talks: a",
+    "U.S.",
+    "A B",
+    "\u00a0",
+    "\u2003",
+    "“q”",
+    "\x0b",
+    "\ufeff",
+    "<<",
+]
+
+
+_text = st.lists(st.sampled_from(YAML_FRAGMENTS), max_size=8).map("".join)
+_line = st.tuples(
+    st.sampled_from(["title", "tags", "x", "yes", "1", "é", " k", "k k", ""]),
+    st.sampled_from([": ", ":", ":  ", " : "]),
+    st.one_of(
+        _text,
+        _text.map(lambda t: f'"{t}"'),
+        _text.map(lambda t: f"'{t}'"),
+        st.lists(_text, max_size=4).map(lambda items: "[" + ", ".join(items) + "]"),
+    ),
+).map("".join)
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    st.one_of(
+        st.lists(st.sampled_from(YAML_FRAGMENTS), max_size=30).map("".join),
+        st.lists(_line, max_size=5).map("\n".join),
+    )
+)
+@example('title: "Headline: the dek"\ndate: 2025-08-06 06:27\ntags: [A, "B c", \'d\']')
+@example("tags: [a:b, c]")
+@example("tags: []\nslug: x\n\ndraft: no")
+@example("key: value # comment")
+@example("a: 1:20\nb: 0o17\nc: .5\nd: 1e3")
+def test_simple_front_matter_reads_as_yaml_reads_it(source: str) -> None:
+    simple = parse_simple_yaml(source)
+    try:
+        full = parse_full_yaml(source)
+    except ProblemError:
+        assert simple is None
+        return
+    if simple is not None:
+        assert simple == full
+        assert [type(v) for v in simple[0].values()] == [type(v) for v in full[0].values()]
+
+
+def test_usual_front_matter_is_read_without_the_yaml_parser() -> None:
+    """Without this the comparison above could compare YAML with itself."""
+    source = 'title: "Headline: dek"\ndate: 2023-03-16T15:55:00+04:00\nslug: s-9\ntags: [A, B C]'
+    assert parse_simple_yaml(source) == (
+        {
+            "title": "Headline: dek",
+            "date": "2023-03-16T15:55:00+04:00",
+            "slug": "s-9",
+            "tags": ["A", "B C"],
+        },
+        {"title": 2, "date": 3, "slug": 4, "tags": 5},
+    )
+    assert parse_simple_yaml("draft: true") is None  # typed values go to YAML
