@@ -1,7 +1,5 @@
 """`python -m briefpress ARGS` == `briefpress ARGS`."""
 
-import sys
+from .cli import entry
 
-from .cli import main
-
-sys.exit(main())
+entry()

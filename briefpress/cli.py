@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 import time
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from . import __version__
 from .errors import BriefpressError, UsageError
@@ -107,6 +109,17 @@ def normalise_argv(argv: Sequence[str]) -> list[str]:
     if not args or (args[0] not in COMMANDS and args[0] not in ("-h", "--help", "--version")):
         args.insert(0, "build")
     return args
+
+
+def entry() -> NoReturn:
+    """The `briefpress` command: main(), then exit without freeing the heap object by
+    object, which takes a tenth of a second per 10,000 briefs and helps no one. briefpress
+    registers no exit handlers; open files are closed by the system."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (briefpress ... | head)
+            stream.flush()
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -245,4 +258,4 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()
