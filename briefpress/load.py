@@ -101,7 +101,7 @@ def parse_files(
 def parse_file(root: Path, source: str, config: SiteConfig) -> Parsed:
     """One brief from disk; every way it can fail becomes a Problem."""
     try:
-        text = decode_brief(source, read_brief_bytes(root / source))
+        text = decode_brief(source, read_brief_bytes(f"{root}/{source}"))
     except OSError as exc:
         return None, [Problem(source, None, f"cannot read: {exc.strerror}")]
     except ProblemError as exc:

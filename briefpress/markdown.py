@@ -163,7 +163,10 @@ def hashtag_at(text: str, start: int) -> str | None:
 
 def split_trailing_hashtags(body: str) -> tuple[str, list[str]]:
     """Take the trailing paragraphs made only of hashtags out of the body (seed style)."""
-    lines = body.rstrip().split("\n")
+    kept = body.rstrip()
+    if "#" not in kept[kept.rfind("\n") + 1 :]:
+        return body, []  # the usual case, seen without splitting the body into lines
+    lines = kept.split("\n")
     tags: list[str] = []
     end = len(lines)
     while end > 0:
@@ -197,6 +200,8 @@ def _hashtag_only(block: list[str]) -> list[str] | None:
 
 def split_heading_title(body: str) -> tuple[str | None, str, int]:
     """A body that begins with `# Heading` gives the title: (title, rest, lines removed)."""
+    if not body.lstrip().startswith("#"):
+        return None, body, 0
     lines = body.split("\n")
     skipped = 0
     while skipped < len(lines) and not lines[skipped].strip():
