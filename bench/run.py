@@ -2,6 +2,12 @@
 """Benchmark briefpress on a generated corpus, side by side with Hugo when installed.
 
     python bench/run.py --briefs 10000 [--rounds 3] [--no-hugo] [--no-serve] [--no-search]
+                        [--peer-theme]
+
+--peer-theme builds with bench/peer-theme, the Hugo peer's layouts written as a briefpress
+theme (pages of the same content as Hugo's, where the default theme's pages hold 3.5
+times the bytes: day groups, summaries, tag chips, related briefs, month charts), so the
+engines are compared like for like. Without it, briefpress uses its default theme.
 
 Measures, on the same corpus and interleaved so machine noise hits both tools alike:
 cold build (no cache, no search), warm build (nothing changed), one-edit build, Hugo's
@@ -38,12 +44,16 @@ def main() -> int:
     parser.add_argument("--no-serve", action="store_true")
     parser.add_argument("--no-search", action="store_true")
     parser.add_argument("--keep", type=Path, help="keep the corpus in this folder")
+    parser.add_argument(
+        "--peer-theme", action="store_true", help="build with the Hugo peer's layouts"
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="briefpress-bench-"))
     corpus = args.keep or work / "corpus"
     try:
         make_corpus(corpus, args.briefs)
+        use_theme(corpus, "peer" if args.peer_theme else None)
         results = run_all(corpus, work, args)
         print_table(results, args.briefs)
     finally:
@@ -62,8 +72,16 @@ def make_corpus(corpus: Path, count: int) -> None:
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    # Same page set as the Hugo harness: no pagination.
-    (corpus / "site.yaml").write_text("title: Bench\nper_page: 1000000\n", encoding="utf-8")
+
+
+def use_theme(corpus: Path, name: str | None) -> None:
+    """Settings for the same page set as the Hugo harness (no pagination), and the theme."""
+    settings = "title: Bench\nper_page: 1000000\n"
+    if name == "peer":
+        shutil.rmtree(corpus / "themes" / "peer", ignore_errors=True)
+        shutil.copytree(REPO / "bench" / "peer-theme", corpus / "themes" / "peer")
+        settings += "theme: peer\n"
+    (corpus / "site.yaml").write_text(settings, encoding="utf-8")
 
 
 def run_all(corpus: Path, work: Path, args: argparse.Namespace) -> dict[str, list[Measure]]:

@@ -259,3 +259,23 @@ def _is_own(url: str) -> bool:
     if parts.scheme or parts.netloc:
         return url.startswith(BASE)
     return url.startswith(("/briefs/", "#")) or not url.startswith("/")
+
+
+def test_the_bench_peer_theme_builds_pages_like_hugos(write_site, run_cli) -> None:
+    """bench/run.py --peer-theme compares engines on the Hugo peer's layouts: keep them working."""
+    root = write_site(
+        {
+            "content/a.md": brief_text("Alpha talks", "2025-08-06 06:27", ["USA", "Armenia"]),
+            "content/b.md": brief_text("Beta deal", "2025-07-01 10:00", ["USA"]),
+        },
+        "title: Bench\nper_page: 1000000\ntheme: peer\n",
+    )
+    shutil.copytree(REPO / "bench" / "peer-theme", root / "themes" / "peer")
+    code, _, err = run_cli(["build", "--no-search", "-q"], root)
+    assert code == 0, err
+    brief = (root / "site" / "2025" / "08" / "alpha-talks" / "index.html").read_text()
+    assert "<h1>Alpha talks</h1>" in brief
+    assert '<time datetime="2025-08-06T06:27:00' in brief and "6 August 2025, 06:27</time>" in brief
+    tag = (root / "site" / "tags" / "usa" / "index.html").read_text()
+    assert tag.count("<li><time") == 2
+    assert '(2)</li>' in (root / "site" / "tags" / "index.html").read_text()
