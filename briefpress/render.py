@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from functools import cache, partial
 from pathlib import Path
 from types import BuiltinMethodType
@@ -50,7 +50,7 @@ class Renderer:
     def use_site(self, site: Site) -> None:
         """Render a new Site of the same settings with the templates already compiled (serve)."""
         self.site = site
-        self.env.globals["site"] = site
+        self.env.set_global("site", site)
         self.cached.clear()  # cached pieces show the old site
         self.atom_entries.clear()
 
@@ -138,6 +138,18 @@ class _Environment(jinja2.Environment):
         super().__init__(**options)
         self.plain_helpers: set[Callable[..., Any]] = set()
         """Globals that take neither context nor environment (see _Context)."""
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """A template's globals as a plain dict, not Jinja's ChainMap over the environment's:
+        every render copies them into a new context, key by key through the ChainMap (a
+        twentieth of rendering a brief's page). Globals set later go through set_global."""
+        return {**self.globals, **(d or {})}
+
+    def set_global(self, name: str, value: Any) -> None:
+        """Set a global here and in every template already loaded (see make_globals)."""
+        self.globals[name] = value
+        for template in (self.cache or {}).values():
+            template.globals[name] = value
 
 
 def make_environment(site: Site, theme: Theme, search: bool = True) -> _Environment:

@@ -107,3 +107,30 @@ def test_a_new_site_forgets_what_was_cached(write_site) -> None:
 
 def renderer_theme(root: Path):
     return read_site(root, BuildOptions())[1]
+
+
+def test_a_new_site_reaches_templates_loaded_before_it(write_site) -> None:
+    """Templates keep their globals in a plain dict (fast to copy per page): use_site must
+    update the templates already loaded, or serve would show the old site on them."""
+    root = write_site(
+        {
+            "site.yaml": "title: T\ntheme: counted\n",
+            "themes/counted/theme.yaml": "extends: default\n",
+            "themes/counted/templates/404.html": "{{ site.briefs | length }} briefs\n",
+            "content/a.md": brief_text("Alpha", "2025-01-01T10:00:00Z", ["Armenia"]),
+        }
+    )
+    renderer, routes = renderer_for(root)
+    renderer.prepare()
+    missing = next(r for r in routes if r.template == "404.html")
+    assert renderer.render(missing) == b"1 briefs\n"
+    extra = parse_brief(
+        "content/b.md",
+        brief_text("Beta", "2025-01-02T10:00:00Z", ["Armenia"]),
+        renderer.site.config,
+        make_markdown(False),
+    )[0]
+    options = BuildOptions(search=False, cache=False)
+    site, _ = model_briefs([*renderer.site.briefs, extra], renderer.site.config, options, Timer())
+    renderer.use_site(site)
+    assert renderer.render(missing) == b"2 briefs\n"
