@@ -88,6 +88,9 @@ class LiveSite:
         self._statics: set[str] = set()
         self._problems: tuple[Problem, ...] = ()
         """What the last rebuild found wrong: shown until a rebuild finds nothing."""
+        self._base_path = "/"
+        """Where the output's pages are served: the base path of the last settings read
+        well, kept once pages are written for it until pages for another are written."""
 
     @property
     def theme_folders(self) -> tuple[Path, ...]:
@@ -105,7 +108,9 @@ class LiveSite:
 
     @property
     def base_path(self) -> str:
-        return self.config.base_path if self.config else "/"
+        """The mount point of the output folder: a broken site.yaml keeps the last good build
+        where its links point, and so does a new base_url until a build for it is written."""
+        return self._base_path
 
     def rebuild(self, changes: Changes | None = None) -> Update:
         """Bring the output up to date with `changes`; None (or a settings change): all."""
@@ -120,7 +125,9 @@ class LiveSite:
         with timer.stage("static"):
             copied = self._sync_static()
         css = changes.css_only and bool(copied)
-        urls = update.urls if css or not copied else update.urls | {"*"}
+        # Any page may show a static file (an image, a script): all reload ("*"); the
+        # files themselves are listed too, so the terminal counts them.
+        urls = update.urls if css or not copied else update.urls | _urls_of(copied) | {"*"}
         return replace(update, urls=urls, css=css, timings=timer.timings)
 
     def _rebuild_all(self) -> Update:
@@ -133,6 +140,8 @@ class LiveSite:
             self.config = None
             self._problems = tuple(exc.problems)
             return Update(problems=self._problems, full=True, timings=timer.timings)
+        if not self._output.files:  # nothing written yet: serve where these settings say
+            self._base_path = config.base_path
         with timer.stage("load"):
             cache = open_cache(self.root, config.fingerprint())
             briefs, problems = load_briefs(self.root, config, cache, self.options.workers)
@@ -232,7 +241,7 @@ class LiveSite:
 
     def _write_all(self, site: Site, routes: list[Route], timer: Timer) -> Update:
         """Settings or theme changed: every page through the build's own write stage."""
-        assert self._theme is not None
+        assert self._theme is not None and self.config is not None
         before = self._output.files
         with _search_index_kept(self.out):
             report = write_site(
@@ -248,6 +257,7 @@ class LiveSite:
             )
         self._routes = routes
         self._output = Manifest(self._fingerprint, report.files, report.keys)
+        self._base_path = self.config.base_path
         self._statics = set(report.files) - set(report.keys)
         changed = {
             path
@@ -279,8 +289,10 @@ class LiveSite:
                 changed.add(_url_of(output))
             moved = outputs != {route.output for route in self._routes}
             self._routes = routes
-            if moved:  # a page may now hide a static file, or uncover one
-                changed |= {_url_of(path) for path in self._sync_static()}
+            # A page may now hide a static file, or uncover one; and a full rebuild (a new
+            # static/ folder, say, whose files came with no events of their own) looks at all.
+            if moved or full:
+                changed |= _urls_of(self._sync_static())
         rendered = frozenset(route.url for route, _ in pages)
         return Update(frozenset(changed), rendered=rendered, full=full, timings=timer.timings)
 
@@ -360,6 +372,10 @@ def _url_of(output: str) -> str:
     if output == "index.html" or output.endswith("/index.html"):
         output = output[: -len("index.html")]
     return "/" + output
+
+
+def _urls_of(outputs: set[str]) -> frozenset[str]:
+    return frozenset(_url_of(output) for output in outputs)
 
 
 def _replace(target: Path, data: bytes) -> None:

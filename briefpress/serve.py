@@ -31,6 +31,7 @@ from urllib.parse import parse_qs, unquote
 
 from .errors import BriefpressError, Problem, UsageError
 from .live import LiveSite, Update
+from .load import require_site
 from .pipeline import BuildOptions
 from .watch import Changes, Watcher, classify
 from .write import remove_later
@@ -334,6 +335,7 @@ def report(update: Update, debug: bool) -> None:
 
 def run_serve(args: argparse.Namespace) -> int:
     root = Path.cwd().resolve()
+    require_site(root)  # like build: no temp folder, no port, for a folder that is no site
     options = BuildOptions(drafts=args.drafts, future=args.future, search=not args.no_search)
     folder = Path(tempfile.mkdtemp(prefix="briefpress-serve-"))
     previous = signal.signal(signal.SIGTERM, _interrupt)

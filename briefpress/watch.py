@@ -11,11 +11,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import ObservedWatch
 
 from .config import CONFIG_FILE
 from .load import CONTENT_DIR
@@ -107,9 +109,12 @@ class Watcher(FileSystemEventHandler):
         self._observer = Observer()
         self._observer.daemon = True
         self._observer.schedule(self, str(self.root), recursive=False)
+        self._watches: dict[Path, ObservedWatch] = {}
+        """The watched folders among content/, static/, themes/ (the root's watch sees them
+        come and go, not what happens inside them)."""
         for folder in _top_folders(self.root):
             if folder.is_dir():
-                self._observer.schedule(self, str(folder), recursive=True)
+                self._watch(folder)
 
     def start(self) -> None:
         self._observer.start()
@@ -121,19 +126,36 @@ class Watcher(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in _IGNORED_EVENTS:
             return
-        if event.is_directory and event.event_type == "created":
-            if Path(_text(event.src_path)) in _top_folders(self.root):
-                self._observer.schedule(self, _text(event.src_path), recursive=True)
-            else:
+        paths = [Path(_text(p)) for p in (event.src_path, getattr(event, "dest_path", "")) if p]
+        if event.is_directory:
+            kind, tops = event.event_type, _top_folders(self.root)
+            if kind in ("deleted", "moved") and paths[0] in tops:
+                self._unwatch(paths[0])  # a moved folder's watch would report it by the old name
+            if kind in ("created", "moved") and paths[-1] in tops:
+                # Files that land before the watch does come with no event: the full rebuild
+                # this event asks for finds them, and the watch reports every later one.
+                self._watch(paths[-1])
+            elif kind == "created":
                 return  # files moved or written into a new folder have events of their own
-        elif event.is_directory and event.event_type == "modified":
-            return  # a folder "changes" whenever a file in it does
-        paths = [event.src_path, getattr(event, "dest_path", "")]
+            elif kind == "modified":
+                return  # a folder "changes" whenever a file in it does
         with self._changed:
-            for path in filter(None, paths):
-                self._events.append(Event(Path(_text(path)), event.is_directory))
+            for path in paths:
+                self._events.append(Event(path, event.is_directory))
             self._last = time.monotonic()
             self._changed.notify_all()
+
+    def _watch(self, folder: Path) -> None:
+        """Watch a top folder afresh: one deleted and made again needs a new watch (the old
+        one stopped with its folder, and watchdog would reuse it for the same path)."""
+        self._unwatch(folder)
+        self._watches[folder] = self._observer.schedule(self, str(folder), recursive=True)
+
+    def _unwatch(self, folder: Path) -> None:
+        watch = self._watches.pop(folder, None)
+        if watch is not None:
+            with suppress(KeyError):  # already gone with the observer
+                self._observer.unschedule(watch)
 
     def take(self, quiet: float = QUIET_SECONDS, timeout: float = 0.5) -> list[Event]:
         """The events of one save, once none came for `quiet` seconds; [] after `timeout`.
