@@ -47,7 +47,9 @@ def make_parser() -> argparse.ArgumentParser:
     build = command("build", "build the site into site/ (or --out DIR)")
     build.add_argument("--out", type=Path, help="output folder (default: site/)")
     build.add_argument(
-        "--base-url", help="absolute URL the site is published at (overrides site.yaml)"
+        "--base-url",
+        type=_base_url,
+        help="absolute URL the site is published at (overrides site.yaml)",
     )
     _content_flags(build)
     build.add_argument("--no-search", action="store_true", help="skip the search index")
@@ -60,7 +62,9 @@ def make_parser() -> argparse.ArgumentParser:
 
     serve = command("serve", "build, serve on localhost, rebuild and reload on every change")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument(
+        "--port", type=_port, default=8000, help="port (default 8000; 0 picks a free one)"
+    )
     _content_flags(serve)
     serve.add_argument("--no-search", action="store_true", help="skip the search index")
     serve.add_argument("--open", action="store_true", help="open the site in a browser")
@@ -93,7 +97,7 @@ def make_parser() -> argparse.ArgumentParser:
     deploy.add_argument("--remote", default="origin", help="git remote (default origin)")
     deploy.add_argument("--branch", default="gh-pages", help="branch to publish (default gh-pages)")
     deploy.add_argument("--no-push", action="store_true", help="commit the branch but do not push")
-    deploy.add_argument("--base-url", help="absolute URL the site is published at")
+    deploy.add_argument("--base-url", type=_base_url, help="absolute URL the site is published at")
     deploy.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     return parser
 
@@ -101,6 +105,28 @@ def make_parser() -> argparse.ArgumentParser:
 def _content_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--drafts", action="store_true", help="include drafts")
     parser.add_argument("--future", action="store_true", help="include briefs dated in the future")
+
+
+def _base_url(value: str) -> str:
+    """--base-url checked as it is parsed: a wrong one is wrong usage (exit 2)."""
+    from .config import check_base_url
+
+    problem = check_base_url(value)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return value
+
+
+def _port(value: str) -> int:
+    """--port checked as it is parsed, rather than by bind() failing with a traceback."""
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a port number") from None
+    if not 0 <= port <= 65535:
+        message = f"{port} is not a port number: use 1 to 65535 (or 0 for any free port)"
+        raise argparse.ArgumentTypeError(message)
+    return port
 
 
 def normalise_argv(argv: Sequence[str]) -> list[str]:

@@ -17,6 +17,7 @@ import yaml
 from .errors import BriefpressError, Problem
 from .frontmatter import SafeLoader, YamlTooComplex, check_node_budget
 from .slugs import slugify
+from .themes import THEMES_DIR, find_theme_folder
 
 CONFIG_FILE = "site.yaml"
 PERMALINK_FIELDS = {"year", "month", "day", "slug"}
@@ -62,7 +63,7 @@ class SiteConfig:
 
     def with_base_url(self, base_url: str) -> SiteConfig:
         """The same settings published at another address (`--base-url`)."""
-        problem = _check_base_url(base_url)
+        problem = check_base_url(base_url)
         if problem:
             raise BriefpressError([Problem("--base-url", None, problem)])
         return replace(self, base_url=_normalise_base_url(base_url))
@@ -91,25 +92,52 @@ _TYPES: dict[str, tuple[type, ...]] = {
 
 def load_config(root: Path) -> SiteConfig:
     """Read site.yaml under root (absent means all defaults); raise with every problem."""
+    config, problems, _ = _parse(_read_config_text(root), CONFIG_FILE)
+    if problems:
+        raise BriefpressError(problems)
+    return config
+
+
+def read_config(root: Path) -> tuple[SiteConfig, list[Problem]]:
+    """site.yaml under root, and the problems a build can list with the content's: a wrong
+    setting (or a theme that is not there) is left at its default, so the content is read
+    anyway. Only a file that cannot be read as settings at all raises."""
+    config, problems, lines = _parse(_read_config_text(root), CONFIG_FILE)
+    if find_theme_folder(root, config.theme) is None:
+        message = f"theme '{config.theme}' not found: no folder {THEMES_DIR}/{config.theme}/"
+        problems.append(Problem(CONFIG_FILE, lines.get("theme"), message))
+        config = replace(config, theme=SiteConfig.theme)
+    return config, problems
+
+
+def parse_config(text: str, name: str = CONFIG_FILE) -> SiteConfig:
+    """Settings from the text of a site.yaml; `name` is the path used in messages."""
+    config, problems, _ = _parse(text, name)
+    if problems:
+        raise BriefpressError(problems)
+    return config
+
+
+def _read_config_text(root: Path) -> str:
     path = root / CONFIG_FILE
     if not path.exists():
-        return SiteConfig()
+        return ""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         problem = Problem(CONFIG_FILE, None, f"cannot read: {exc.strerror}")
         raise BriefpressError([problem]) from None
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         message = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
         raise BriefpressError([Problem(CONFIG_FILE, line, message)]) from None
-    return parse_config(text, CONFIG_FILE)
 
 
-def parse_config(text: str, name: str = CONFIG_FILE) -> SiteConfig:
-    """Settings from the text of a site.yaml; `name` is the path used in messages."""
+def _parse(text: str, name: str) -> tuple[SiteConfig, list[Problem], dict[str, int]]:
+    """(settings, problems, line of each key): every setting with a problem is left at its
+    default; text that is not a mapping of settings at all raises."""
     try:
         loader = SafeLoader(text)
         try:
@@ -127,12 +155,11 @@ def parse_config(text: str, name: str = CONFIG_FILE) -> SiteConfig:
         reason = getattr(exc, "problem", None) or str(exc)
         raise BriefpressError([Problem(name, line, f"invalid YAML: {reason}")]) from None
     if data is None:
-        return SiteConfig()
-    if not isinstance(data, dict):
+        return SiteConfig(), [], {}
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         raise BriefpressError([Problem(name, 1, "site.yaml must be a mapping of settings")])
 
-    lines = _key_lines(node)
-    problems: list[Problem] = []
+    lines, problems = _key_lines(node, name)
     values: dict[str, Any] = {}
     known = [f.name for f in fields(SiteConfig)]
     for key, value in data.items():
@@ -142,6 +169,8 @@ def parse_config(text: str, name: str = CONFIG_FILE) -> SiteConfig:
             tail = f"; did you mean '{hint[0]}'?" if hint else f" (known: {', '.join(known)})"
             problems.append(Problem(name, line, f"unknown setting '{key}'{tail}"))
             continue
+        if value is None:
+            continue  # `description:` left empty: the same as leaving the line out
         expected = _TYPES[key]
         if not isinstance(value, expected) or (type(value) is bool and bool not in expected):
             want = " or ".join("null" if t is type(None) else t.__name__ for t in expected)
@@ -154,27 +183,92 @@ def parse_config(text: str, name: str = CONFIG_FILE) -> SiteConfig:
             problems.append(Problem(name, line, f"{key}: {message}"))
             continue
         values[key] = value
-    if problems:
-        raise BriefpressError(problems)
+    if "tag_names" in values:
+        names, name_problems = _tag_names(_value_node(node, "tag_names"), name)
+        problems += name_problems
+        values["tag_names"] = names
     if "base_url" in values:
         values["base_url"] = _normalise_base_url(values["base_url"])
     if "permalink" in values:
         values["permalink"] = "/" + values["permalink"].strip("/") + "/"
-    if "tag_names" in values:
-        names = values["tag_names"].items()  # keys as slugs, so {USA: U.S.} works too
-        values["tag_names"] = {slugify(str(k)) or str(k): str(v) for k, v in names}
-    return SiteConfig(**values)
+    return SiteConfig(**values), problems, lines
 
 
-def _key_lines(node: yaml.Node | None) -> dict[str, int]:
-    if not isinstance(node, yaml.MappingNode):
-        return {}
-    return {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
+def _key_lines(node: yaml.MappingNode, name: str) -> tuple[dict[str, int], list[Problem]]:
+    """Line of each setting, and a problem for each one written twice (YAML would keep the
+    last silently; front matter refuses them too). A repeated key maps to its last line,
+    the one whose value counts."""
+    first: dict[str, int] = {}
+    lines: dict[str, int] = {}
+    problems = []
+    for key, _ in node.value:
+        text, line = str(key.value), key.start_mark.line + 1
+        if text in first and key.tag != _MERGE:
+            message = f"'{text}' is given twice (first on line {first[text]}): keep one"
+            problems.append(Problem(name, line, message))
+        first.setdefault(text, line)
+        lines[text] = line
+    return lines, problems
+
+
+def _value_node(node: yaml.MappingNode, key: str) -> yaml.Node:
+    """The node of a setting's value: the last one written, as for the parsed data."""
+    values: list[yaml.Node] = [value for k, value in node.value if k.value == key]
+    return values[-1]
+
+
+def _tag_names(node: yaml.Node, name: str) -> tuple[dict[str, str], list[Problem]]:
+    """tag_names read from its YAML node, so each entry's problem names its own line and a
+    key is read as written (`2025: Year`, `yes: Yes`), not as YAML's number or boolean."""
+    names: dict[str, str] = {}
+    problems = []
+    first: dict[str, tuple[str, int]] = {}
+    assert isinstance(node, yaml.MappingNode)  # the data was a dict
+    for key, value in node.value:
+        line = key.start_mark.line + 1
+        if not isinstance(key, yaml.ScalarNode) or key.tag == _MERGE:
+            problems.append(Problem(name, line, "tag_names: each key is the name of one tag"))
+            continue
+        tag = key.value
+        if not (isinstance(value, yaml.ScalarNode) and value.tag == _STR):
+            hint = f' (quote it: {tag}: "{value.value}")' if _is_plain_scalar(value) else ""
+            message = f"tag_names: {tag}: expected text, got {_kind(value)}{hint}"
+            problems.append(Problem(name, value.start_mark.line + 1, message))
+            continue
+        slug = slugify(tag) or tag  # keys as slugs, so {USA: U.S.} works too
+        if slug in first:
+            was, at = first[slug]
+            same = "is given twice" if was == tag else f"is the same tag as '{was}'"
+            message = f"tag_names: '{tag}' {same} (first on line {at}): keep one"
+            problems.append(Problem(name, line, message))
+            continue
+        first[slug] = (tag, line)
+        names[slug] = value.value
+    return names, problems
+
+
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _is_plain_scalar(node: yaml.Node) -> bool:
+    """A scalar written without quotes (the C loader says '' where PyYAML's says None)."""
+    return isinstance(node, yaml.ScalarNode) and node.value != "" and not node.style
+
+
+def _kind(node: yaml.Node) -> str:
+    """What a YAML node holds, named as in our other messages (int, list, nothing)."""
+    if isinstance(node, yaml.SequenceNode):
+        return "list"
+    if isinstance(node, yaml.MappingNode):
+        return "dict"
+    kind = str(node.tag).rsplit(":", 1)[-1]
+    return "nothing" if kind == "null" else kind
 
 
 def _check_value(key: str, value: Any) -> str | None:
     if key == "base_url":
-        return _check_base_url(value)
+        return check_base_url(value)
     if key == "timezone":
         try:
             ZoneInfo(value)
@@ -184,8 +278,6 @@ def _check_value(key: str, value: Any) -> str | None:
         return "must be at least 1"
     if key == "permalink":
         return _check_permalink(value)
-    if key == "tag_names" and not all(isinstance(v, str | int | float) for v in value.values()):
-        return "each entry maps a tag slug to a display name"
     if key == "language" and not re.fullmatch(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*", value):
         return f"'{value}' is not a language code (e.g. en, hy, ru, en-GB)"
     if key == "cname" and value is not None and not re.fullmatch(r"[A-Za-z0-9.-]+", value):
@@ -210,7 +302,8 @@ def _check_permalink(value: str) -> str | None:
     return None
 
 
-def _check_base_url(value: str) -> str | None:
+def check_base_url(value: str) -> str | None:
+    """Why `value` cannot be base_url (or --base-url), or None when it can."""
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return f"'{value}' is not an absolute http(s) URL (e.g. https://user.github.io/repo/)"

@@ -29,18 +29,16 @@ _YAML_UNSAFE = re.compile(
 def run_new(args: argparse.Namespace) -> int:
     root = Path.cwd()
     require_site(root)
-    config = load_config(root)
     title = " ".join(args.title.split())
     if not title:
         raise UsageError("new: the title is empty")
-    tags = split_tags(args.tags)
-    moment = _date_from_flag(args.date, config.tz) if args.date else now_in(config.tz)
-    problems = _tag_problems(tags)
     slug = title_slug(title)
     if not slug:
-        problems.append(Problem("title", None, f"'{title}' gives an empty slug: use letters"))
-    if problems:
-        raise BriefpressError(problems)
+        raise UsageError(f"new: the title '{title}' gives an empty slug: use letters or digits")
+    tags = split_tags(args.tags)
+    _check_tags(tags)
+    config = load_config(root)
+    moment = _date_from_flag(args.date, config.tz) if args.date else now_in(config.tz)
     path = brief_path(root / CONTENT_DIR, moment, slug)
     text = brief_file_text(title, moment, tags, draft=args.draft)
     shown = path.relative_to(root).as_posix()
@@ -59,18 +57,19 @@ def now_in(tz: dt.tzinfo) -> dt.datetime:
 
 
 def _date_from_flag(value: str, tz: ZoneInfo) -> dt.datetime:
+    """The --date flag in the site's timezone; a wrong one is wrong usage (exit 2)."""
     try:
         return parse_date(value, tz)
     except ProblemError as exc:
-        raise BriefpressError([Problem("--date", None, exc.message)]) from None
+        raise UsageError(f"new: --date: {exc.message.removeprefix('date: ')}") from None
 
 
-def _tag_problems(tags: Sequence[str]) -> list[Problem]:
-    return [
-        Problem("--tags", None, f"tag '{tag}' has no letters or digits, so no page can show it")
-        for tag in tags
-        if not slugify(tag)
-    ]
+def _check_tags(tags: Sequence[str]) -> None:
+    """Refuse --tags that name no page: a tag needs a letter or digit for its slug."""
+    bad = [tag for tag in tags if not slugify(tag)]
+    if bad:
+        names = ", ".join(f"'{tag}'" for tag in bad)
+        raise UsageError(f"new: --tags: {names}: a tag needs letters or digits for its page")
 
 
 def brief_path(content: Path, moment: dt.datetime, slug: str) -> Path:

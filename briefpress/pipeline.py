@@ -17,7 +17,7 @@ from pathlib import Path
 from . import __version__
 from .brief import Brief
 from .cache import BriefCache, open_cache, save_cache
-from .config import SiteConfig, load_config
+from .config import SiteConfig, read_config
 from .errors import BriefpressError, Problem
 from .load import load_briefs, require_site
 from .model import Site, build_site
@@ -85,10 +85,23 @@ class Timer:
 
 
 def read_site(root: Path, options: BuildOptions) -> tuple[SiteConfig, Theme]:
-    config = load_config(root)
+    """Settings and theme; raise with every problem of the settings (serve shows them)."""
+    config, theme, problems = read_settings(root, options)
+    if problems:
+        raise BriefpressError(problems)
+    return config, theme
+
+
+def read_settings(root: Path, options: BuildOptions) -> tuple[SiteConfig, Theme, list[Problem]]:
+    """Settings, theme and the problems of site.yaml that do not stop the content from being
+    read (a wrong setting is left at its default): a build lists them with the content's."""
+    config, problems = read_config(root)
     if options.base_url:
         config = config.with_base_url(options.base_url)
-    return config, load_theme(root, config.theme)
+    try:
+        return config, load_theme(root, config.theme), problems
+    except BriefpressError as exc:
+        raise BriefpressError([*problems, *exc.problems]) from None
 
 
 def model_site(
@@ -155,8 +168,9 @@ def validate(root: Path, options: BuildOptions) -> Validation:
     """Every stage of a build but writing: pages are rendered in memory, no cache is used."""
     root = root.resolve()
     timer = Timer()
-    config, theme = read_site(root, options)
-    site, routes, problems, warnings = plan_site(root, config, theme, options, timer)
+    config, theme, problems = read_settings(root, options)
+    site, routes, found, warnings = plan_site(root, config, theme, options, timer)
+    problems += found
     renderer = Renderer(site, theme, root, options.search)
     for _ in renderer.render_all(routes, problems):
         pass  # rendering is the check; the bytes are not needed
@@ -169,12 +183,13 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
     require_site(root)
     timer = Timer()
     with timer.stage("config"):
-        config, theme = read_site(root, options)
+        config, theme, config_problems = read_settings(root, options)
         out = (options.out or root / "site").resolve()
         check_output_dir(root, out, theme.folders)
         cache = open_cache(root, config.fingerprint()) if options.cache else None
 
     site, _, problems = model_site(root, config, options, timer, cache, progress)
+    problems = config_problems + problems
     inputs = inputs_key(root, site, theme, options) if not problems else ""
     previous = read_manifest(out)
     if inputs and previous.inputs == inputs and previous.is_intact(out):

@@ -57,59 +57,54 @@ def find_theme_folder(root: Path, name: str) -> Path | None:
     return None
 
 
-def load_theme(root: Path, name: str) -> Theme:
-    """The theme chain for `name`; a missing theme or a cycle of `extends` is a problem."""
+def load_theme(root: Path, name: str, line: int | None = None) -> Theme:
+    """The theme chain for `name` (`line`: where site.yaml names it); a missing theme or a
+    cycle of `extends` is a problem at the line that names the theme."""
     folders: list[Path] = []
     current: str | None = name
     seen: list[str] = []
+    named_at: tuple[str, int | None] = ("site.yaml", line)
     while current is not None:
         if current in seen:
             chain = " -> ".join([*seen, current])
-            raise BriefpressError(
-                [
-                    Problem(
-                        f"{THEMES_DIR}/{current}/theme.yaml",
-                        1,
-                        f"themes extend each other in a circle: {chain}",
-                    )
-                ]
-            )
+            message = f"themes extend each other in a circle: {chain}"
+            raise BriefpressError([Problem(*named_at, message)])
         seen.append(current)
         folder = find_theme_folder(root, current)
         if folder is None:
-            where = "site.yaml" if len(seen) == 1 else f"{THEMES_DIR}/{seen[-2]}/theme.yaml"
-            raise BriefpressError(
-                [
-                    Problem(
-                        where,
-                        None,
-                        f"theme '{current}' not found: no folder {THEMES_DIR}/{current}/",
-                    )
-                ]
-            )
+            message = f"theme '{current}' not found: no folder {THEMES_DIR}/{current}/"
+            raise BriefpressError([Problem(*named_at, message)])
         folders.append(folder)
-        current = _parent_of(folder, root)
+        current, line = _parent_of(folder, root)
+        named_at = (_shown(folder / "theme.yaml", root), line)
     return Theme(name, tuple(folders))
 
 
-def _parent_of(folder: Path, root: Path) -> str | None:
+def _parent_of(folder: Path, root: Path) -> tuple[str | None, int | None]:
+    """The theme `folder` extends, if any, and the line of theme.yaml that says so."""
     manifest = folder / "theme.yaml"
     if not manifest.is_file():
-        return None
+        return None, None
     shown = _shown(manifest, root)
     try:
-        data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+        loader = yaml.SafeLoader(manifest.read_text(encoding="utf-8"))
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         raise BriefpressError(
             [Problem(shown, mark.line + 1 if mark else None, f"invalid theme.yaml: {exc}")]
         ) from None
     if data is None:
-        return None
+        return None, None
     if not isinstance(data, dict) or not isinstance(data.get("extends", ""), str):
         raise BriefpressError([Problem(shown, 1, "theme.yaml: expected `extends: THEME`")])
-    parent = data.get("extends")
-    return parent or None
+    assert isinstance(node, yaml.MappingNode)  # the data is a dict
+    lines = {key.value: key.start_mark.line + 1 for key, _ in node.value}
+    return data.get("extends") or None, lines.get("extends")
 
 
 def _shown(path: Path, root: Path) -> str:

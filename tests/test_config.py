@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefpress.config import SiteConfig, parse_config
+from briefpress.config import SiteConfig, parse_config, read_config
 from briefpress.errors import BriefpressError
 
 
@@ -126,8 +126,83 @@ def test_invalid_config_fails_the_build_with_exit_1(write_site, run_cli) -> None
     assert not (root / "site").exists()
 
 
-def test_bad_base_url_flag_is_reported(write_site, run_cli) -> None:
-    root = write_site({"content/a.md": "---\ntitle: A\ndate: 2025-01-01\n---\nText\n"})
-    code, _, err = run_cli(["build", "--no-search", "-q", "--base-url", "example.org"], root)
-    assert code == 1
-    assert err.splitlines()[0].startswith("--base-url: 'example.org' is not an absolute")
+MORE_BAD = [
+    (
+        "tag_names: {usa: 5}\n",
+        'site.yaml:1: tag_names: usa: expected text, got int (quote it: usa: "5")',
+    ),
+    (
+        "title: T\ntag_names:\n  usa: USA\n  am: yes\n",
+        'site.yaml:4: tag_names: am: expected text, got bool (quote it: am: "yes")',
+    ),
+    ("tag_names:\n  usa:\n", "site.yaml:2: tag_names: usa: expected text, got nothing"),
+    ("tag_names:\n  usa: [U, S]\n", "site.yaml:2: tag_names: usa: expected text, got list"),
+    (
+        "tag_names:\n  usa: USA\n  usa: U.S.\n",
+        "site.yaml:3: tag_names: 'usa' is given twice (first on line 2): keep one",
+    ),
+    (
+        "tag_names:\n  usa: USA\n  USA: U.S.\n",
+        "site.yaml:3: tag_names: 'USA' is the same tag as 'usa' (first on line 2): keep one",
+    ),
+    (
+        "title: a\nper_page: 5\ntitle: b\n",
+        "site.yaml:3: 'title' is given twice (first on line 1): keep one",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    MORE_BAD,
+    ids=[
+        "number-as-name",
+        "bool-as-name",
+        "empty-name",
+        "list-as-name",
+        "tag-twice",
+        "same-slug",
+        "key-twice",
+    ],
+)
+def test_invalid_setting_at_its_line(text: str, expected: str) -> None:
+    with pytest.raises(BriefpressError) as caught:
+        parse_config(text)
+    assert [str(p) for p in caught.value.problems] == [expected]
+
+
+@pytest.mark.parametrize(
+    "key", ["title", "description", "timezone", "per_page", "tag_names", "cname"]
+)
+def test_a_setting_left_empty_is_the_same_as_leaving_it_out(key: str) -> None:
+    assert parse_config(f"{key}:\ntheme: default\n") == SiteConfig()
+
+
+def test_tag_names_keys_are_read_as_written() -> None:
+    config = parse_config("tag_names: {2025: Year 2025, yes: Yes!, '07': July}\n")
+    assert config.tag_names == {"2025": "Year 2025", "yes": "Yes!", "07": "July"}
+
+
+def test_wrong_settings_are_left_at_their_defaults_with_their_problems(tmp_path) -> None:
+    """A build reads its content with the defaults, so it can list every problem at once."""
+    (tmp_path / "site.yaml").write_text(
+        "title: Mine\ntitel: X\nper_page: many\ntheme: gone\nfeed_items: 5\n", encoding="utf-8"
+    )
+    config, problems = read_config(tmp_path)
+    assert (config.title, config.per_page, config.theme, config.feed_items) == (
+        "Mine",
+        20,
+        "default",
+        5,
+    )
+    assert [str(p) for p in problems] == [
+        "site.yaml:2: unknown setting 'titel'; did you mean 'title'?",
+        "site.yaml:3: per_page: expected int, got str",
+        "site.yaml:4: theme 'gone' not found: no folder themes/gone/",
+    ]
+
+
+def test_unreadable_settings_still_stop_at_once(tmp_path) -> None:
+    (tmp_path / "site.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    with pytest.raises(BriefpressError):
+        read_config(tmp_path)

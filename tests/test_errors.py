@@ -197,7 +197,34 @@ CASES: list[tuple[str, dict[str, str | bytes], list[str]]] = [
     (
         "missing-theme",
         {"site.yaml": "base_url: https://example.org/\ntheme: nope\n"},
-        ["site.yaml: theme 'nope' not found: no folder themes/nope/"],
+        ["site.yaml:2: theme 'nope' not found: no folder themes/nope/"],
+    ),
+    (
+        "missing-parent-theme",
+        {
+            "site.yaml": "base_url: https://example.org/\ntheme: mine\n",
+            "themes/mine/theme.yaml": "# my theme\nextends: nope\n",
+        },
+        ["themes/mine/theme.yaml:2: theme 'nope' not found: no folder themes/nope/"],
+    ),
+    (
+        "themes-in-a-circle",
+        {
+            "site.yaml": "base_url: https://example.org/\ntheme: a\n",
+            "themes/a/theme.yaml": "extends: b\n",
+            "themes/b/theme.yaml": "# b\nextends: a\n",
+        },
+        ["themes/b/theme.yaml:2: themes extend each other in a circle: a -> b -> a"],
+    ),
+    (
+        "tag-name-not-text",
+        {"site.yaml": "base_url: https://example.org/\ntag_names:\n  usa: 5\n"},
+        ['site.yaml:3: tag_names: usa: expected text, got int (quote it: usa: "5")'],
+    ),
+    (
+        "setting-twice",
+        {"site.yaml": "title: a\nbase_url: https://example.org/\ntitle: b\n"},
+        ["site.yaml:3: 'title' is given twice (first on line 1): keep one"],
     ),
     (
         "bad-config",
@@ -259,6 +286,39 @@ def test_all_problems_of_a_build_are_listed_together(built_site: Path, write_sit
     where = [line.split(": ", 1)[0] for line in err.splitlines()[:-1]]
     assert where == ["content/a.md:1", "content/b.md:1", "content/c.md:3", "content/d/e.md:1"]
     assert err.splitlines()[-1] == "failed: 4 problems"
+    assert tree_digest(built_site / "site") == before
+
+
+SETTINGS_AND_CONTENT = {
+    "site.yaml": "titel: X\nbase_url: https://example.org/\ntheme: nonexist\nper_page: 0\n",
+    "content/b.md": "---\ntitle: B\ndate: 31.02.2025\n---\nBody\n",
+}
+SETTINGS_AND_CONTENT_PROBLEMS = [
+    "content/b.md:3: date: '31.02.2025' is not a real day or time "
+    "(expected YYYY-MM-DD HH:MM, DD.MM.YYYY HH:MM or ISO 8601)",
+    "site.yaml:1: unknown setting 'titel'; did you mean 'title'?",
+    "site.yaml:3: theme 'nonexist' not found: no folder themes/nonexist/",
+    "site.yaml:4: per_page: must be at least 1",
+    "failed: 4 problems",
+]
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_wrong_settings_do_not_hide_content_problems(
+    built_site: Path, write_site, run_cli, command: str
+) -> None:
+    """A wrong setting is left at its default while the content is read, so one run lists
+    the problems of both (SPEC 2: all of them listed, not just the first)."""
+    before = tree_digest(built_site / "site")
+    write_site(SETTINGS_AND_CONTENT)
+    code, out, err = run_cli(
+        [command, "--no-search", "-q"] if command == "build" else [command], built_site
+    )
+    assert code == 1
+    assert [line for line in err.splitlines() if not line.startswith("warning:")] == (
+        SETTINGS_AND_CONTENT_PROBLEMS
+    )
+    assert out == ""
     assert tree_digest(built_site / "site") == before
 
 

@@ -61,19 +61,37 @@ def test_new_with_date_and_draft_builds_only_with_drafts(write_site) -> None:
 @pytest.mark.parametrize(
     ("argv", "code", "message"),
     [
-        (["new", "X", "--date", "31.02.2025"], 1, "--date: date: '31.02.2025' is not a real day"),
-        (["new", "X", "--date", "soon"], 1, "--date: date: 'soon' is not a date"),
-        (["new", "!!!"], 1, "gives an empty slug"),
-        (["new", "X", "--tags", "Armenia, ++"], 1, "--tags: tag '++' has no letters or digits"),
-        (["new", "   "], 2, "the title is empty"),
+        (
+            ["new", "X", "--date", "31.02.2025"],
+            2,
+            "error: new: --date: '31.02.2025' is not a real day",
+        ),
+        (["new", "X", "--date", "soon"], 2, "error: new: --date: 'soon' is not a date"),
+        (
+            ["new", "!!!"],
+            2,
+            "error: new: the title '!!!' gives an empty slug: use letters or digits",
+        ),
+        (
+            ["new", "X", "--tags", "!!!"],
+            2,
+            "error: new: --tags: '!!!': a tag needs letters or digits",
+        ),
+        (
+            ["new", "X", "--tags", "Armenia, ++, .."],
+            2,
+            "error: new: --tags: '++', '..': a tag needs",
+        ),
+        (["new", "   "], 2, "error: new: the title is empty"),
     ],
-    ids=["impossible-date", "bad-date", "empty-slug", "bad-tag", "empty-title"],
+    ids=["impossible-date", "bad-date", "empty-slug", "bad-tag", "bad-tags", "empty-title"],
 )
 def test_new_rejects_bad_input(write_site, argv: list[str], code: int, message: str) -> None:
     root = write_site({}, config=CONFIG)
     result = run_process(argv, root)
     assert result.returncode == code
     assert message in result.stderr
+    assert len(result.stderr.splitlines()) == 1, result.stderr
     assert not (root / "content").exists()
 
 
