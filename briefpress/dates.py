@@ -19,6 +19,11 @@ _YEAR_FIRST = re.compile(
     r"(?:(?:[ T]+)(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?P<frac>\.\d+)?)?)?"
     r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2}|[+-]\d{2})?"
 )
+_BASIC = re.compile(  # ISO 8601 basic format: 20250806, 20250806T0627, 20250806T062700Z
+    r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})"
+    r"(?:T(?P<H>\d{2})(?P<M>\d{2})(?:(?P<S>\d{2})(?P<frac>[.,]\d+)?)?"
+    r"(?P<tz>Z|[+-]\d{2}:?\d{2}|[+-]\d{2})?)?"
+)
 
 
 def parse_date(value: object, tz: ZoneInfo) -> dt.datetime:
@@ -29,18 +34,20 @@ def parse_date(value: object, tz: ZoneInfo) -> dt.datetime:
         moment = dt.datetime(value.year, value.month, value.day)
     elif isinstance(value, str):
         moment = _parse_text(value.strip())
+    elif type(value) is int and 10_000_000 <= value <= 99_999_999:
+        moment = _parse_text(str(value))  # `date: 20250806` unquoted: YAML and TOML read a number
     else:
         raise ProblemError(f"date: expected text, got {type(value).__name__} ({EXPECTED})")
     try:
         if moment.tzinfo is None:
-            moment = _localise(moment, tz)
-        return moment.astimezone(tz)
+            return _localise(moment, tz)
+        return moment.astimezone(dt.UTC).astimezone(tz)
     except (OverflowError, ValueError):
         raise ProblemError(f"date: '{value}' is out of range ({EXPECTED})") from None
 
 
 def _parse_text(text: str) -> dt.datetime:
-    match = _DAY_FIRST.fullmatch(text) or _YEAR_FIRST.fullmatch(text)
+    match = _DAY_FIRST.fullmatch(text) or _YEAR_FIRST.fullmatch(text) or _BASIC.fullmatch(text)
     if match is None:
         raise ProblemError(f"date: '{text}' is not a date ({EXPECTED})")
     parts = match.groupdict()
@@ -52,7 +59,7 @@ def _parse_text(text: str) -> dt.datetime:
             int(parts["H"] or 0),
             int(parts["M"] or 0),
             int(parts["S"] or 0),
-            int(float(parts.get("frac") or 0) * 1_000_000),
+            int(float((parts.get("frac") or "0").replace(",", ".")) * 1_000_000),
         )
     except ValueError:
         raise ProblemError(f"date: '{text}' is not a real day or time ({EXPECTED})") from None
@@ -74,12 +81,17 @@ def _offset(text: str, whole: str) -> dt.tzinfo:
 
 
 def _localise(moment: dt.datetime, tz: ZoneInfo) -> dt.datetime:
-    """Attach tz to a wall-clock time; a time skipped by a DST change moves forward."""
-    local = moment.replace(tzinfo=tz)
-    roundtrip = local.astimezone(dt.UTC).astimezone(tz)
-    if roundtrip.replace(tzinfo=None) != moment:
-        local = local.replace(fold=1)
-    return local
+    """Attach tz to a wall-clock time, as an instant that really is in tz.
+
+    zoneinfo reads a wall time with fold=0 at the offset in force before a change: a
+    time repeated when clocks go back is its first occurrence (as in Hugo), and a time
+    skipped when they go forward is read at the old offset, an instant that the zone
+    shows one gap later (New York's 02:30 on a spring-forward day is 07:30Z, 03:30-04:00;
+    as RFC 5545 and JavaScript read it, where Hugo moves it back to 01:30-05:00). Going
+    through UTC writes that instant with the offset tz really has then, never a wall
+    time that did not exist.
+    """
+    return moment.replace(tzinfo=tz, fold=0).astimezone(dt.UTC).astimezone(tz)
 
 
 def date_from_filename(name: str, tz: ZoneInfo) -> dt.datetime | None:
