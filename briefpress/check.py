@@ -21,7 +21,7 @@ from .frontmatter import split_front_matter
 from .index import is_search_path
 from .load import markdown_for, require_site
 from .pipeline import BuildOptions, Validation, validate
-from .statics import collect_static
+from .statics import plan_static
 from .urls import abs_url_for, url_for
 
 _HTML_HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
@@ -32,7 +32,8 @@ def run_check(args: argparse.Namespace) -> int:
     require_site(root)
     options = BuildOptions(drafts=args.drafts, future=args.future, strict=args.strict, cache=False)
     result = validate(root, options)
-    problems = result.problems + broken_links(root.resolve(), result)
+    statics, static_problems = plan_static(root.resolve(), result.theme, result.routes)
+    problems = result.problems + static_problems + broken_links(root.resolve(), result, statics)
     if not args.strict:
         for warning in result.warnings:
             print(f"warning: {warning}", file=sys.stderr)
@@ -44,11 +45,12 @@ def run_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def broken_links(root: Path, result: Validation) -> list[Problem]:
-    """Links in brief bodies to addresses of this site that the build does not produce."""
+def broken_links(root: Path, result: Validation, statics: list[tuple[str, Path]]) -> list[Problem]:
+    """Links in brief bodies to addresses of this site that the build does not produce
+    (`statics`: the static files it copies)."""
     config = result.site.config
     outputs = {route.output for route in result.routes}
-    outputs.update(relpath for relpath, _ in collect_static(root, result.theme, result.routes))
+    outputs.update(relpath for relpath, _ in statics)
     urls = [route.url for route in result.routes if route.is_html]
     md = markdown_for(config.html)
     problems = []

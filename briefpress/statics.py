@@ -3,30 +3,106 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import re
 from pathlib import Path
 
+from .config import CONFIG_FILE
+from .errors import BriefpressError, Problem
 from .routes import Route
 from .themes import Theme
 
 SITE_STATIC = "static"
 
+REPLACEABLE = frozenset({"robots.txt", "404.html", ".nojekyll"})
+"""Generated files that a file of the site's own static/ replaces: a hand-written
+robots.txt or 404 page is what users of Hugo, Pelican and Eleventy keep in static/."""
 
-def collect_static(root: Path, theme: Theme, routes: list[Route]) -> Iterator[tuple[str, Path]]:
-    """(output path, source file) for every static file; the site's win over the theme's,
-    a child theme's over its parent's, and a rendered page over any static file."""
-    taken = {r.output for r in routes}
-    folders = [root / SITE_STATIC, *theme.static_dirs]
+
+def collect_static(root: Path, theme: Theme, routes: list[Route]) -> list[tuple[str, Path]]:
+    """(output path, source file) for every static file to copy; raises with every site
+    static file that clashes with a generated one (see plan_static)."""
+    files, problems = plan_static(root, theme, routes)
+    if problems:
+        raise BriefpressError(problems)
+    return files
+
+
+def plan_static(
+    root: Path, theme: Theme, routes: list[Route]
+) -> tuple[list[tuple[str, Path]], list[Problem]]:
+    """The static files to copy, sorted, and the site's that clash with generated files.
+
+    The site's files win over the theme's and a child theme's over its parent's. A
+    rendered page wins over a theme file (a theme cannot know a site's pages), and over
+    a site file too, except for REPLACEABLE ones; such a clash is a problem, never a
+    silent choice: the site's file would not be published. A static/CNAME is fine when
+    it names the domain of `cname`, and a problem (on the line of `cname`) when not.
+    """
+    taken = {route.output: route for route in routes}
     chosen: dict[str, Path] = {}
-    for folder in folders:
+    problems: list[Problem] = []
+    site_folder = root / SITE_STATIC
+    for folder in [site_folder, *theme.static_dirs]:
         if not folder.is_dir():
             continue
-        for current, dirs, files in os.walk(folder):
-            dirs.sort()
-            base = Path(current)
-            for name in sorted(files):
-                relpath = (base / name).relative_to(folder).as_posix()
-                if relpath not in taken:
-                    chosen.setdefault(relpath, base / name)
-    for relpath in sorted(chosen):
-        yield relpath, chosen[relpath]
+        for relpath, path in _walk(folder):
+            route = taken.get(relpath)
+            if route is None:
+                chosen.setdefault(relpath, path)
+            elif folder == site_folder:
+                if relpath in REPLACEABLE:
+                    chosen[relpath] = path
+                else:
+                    problems += _clash(root, relpath, path, route)
+    return sorted(chosen.items()), problems
+
+
+def _walk(folder: Path) -> list[tuple[str, Path]]:
+    """(path relative to folder, file) for every file under folder, in a stable order."""
+    found = []
+    for current, dirs, files in os.walk(folder):
+        dirs.sort()
+        base = Path(current)
+        for name in sorted(files):
+            found.append(((base / name).relative_to(folder).as_posix(), base / name))
+    return found
+
+
+def _clash(root: Path, relpath: str, path: Path, route: Route) -> list[Problem]:
+    """The problem of a site static file at the path of a generated one (none for a
+    static/CNAME that says what `cname` says)."""
+    shown = f"{SITE_STATIC}/{relpath}"
+    if relpath == "CNAME" and route.template == "text":
+        cname = str(route.context.get("text", "")).strip()
+        written = _text(path).strip()
+        if written.lower() == cname.lower():
+            return []
+        message = (
+            f"cname: '{cname}', but {shown} says '{written[:80]}': keep one of them "
+            f"(remove {shown} or the cname setting)"
+        )
+        return [Problem(CONFIG_FILE, _setting_line(root, "cname"), message)]
+    *others, last = sorted(REPLACEABLE)
+    message = (
+        f"the build makes {route.url} itself, so this file would not be published: rename "
+        f"or remove it (of the generated files, only {', '.join(others)} and {last} can be "
+        f"replaced from {SITE_STATIC}/)"
+    )
+    return [Problem(shown, None, message)]
+
+
+def _text(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8", errors="replace")
+    except OSError as exc:
+        return f"unreadable: {exc.strerror}"
+
+
+def _setting_line(root: Path, key: str) -> int | None:
+    """The line of a top-level setting in site.yaml, for a message about it."""
+    try:
+        lines = (root / CONFIG_FILE).read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    pattern = re.compile(rf"""(['"]?){re.escape(key)}\1\s*:""")
+    return next((n for n, line in enumerate(lines, 1) if pattern.match(line)), None)

@@ -145,6 +145,7 @@ class SiteWriter:
         """True when the current output already is exactly this build: every page has the
         same route key, every static file the same hash, and nothing else is there."""
         previous = self.previous
+        pages = {path: key for path, key in pages.items() if path not in statics}
         if previous.fingerprint != self.fingerprint or previous.keys != pages:
             return False
         if not previous.is_intact(self.out):
@@ -155,10 +156,18 @@ class SiteWriter:
         }
 
     def add_file(self, relpath: str, source: Path, digest: str | None = None) -> None:
-        """A static file copied as-is (linked when unchanged since the last build)."""
+        """A static file copied as-is (linked when unchanged since the last build).
+
+        It may replace a page rendered at its path (the site's own robots.txt): that
+        page is unlinked, not overwritten, as it can be a hard link into the current
+        output, and its route key is dropped, so the next build renders it again
+        instead of reusing what is now the static file's copy."""
         digest = digest or file_digest(source)
-        self.report.files[relpath] = digest
         target = self._prepare(relpath)
+        if relpath in self.report.files:
+            self.report.keys.pop(relpath, None)
+            os.unlink(target)
+        self.report.files[relpath] = digest
         if self.previous.files.get(relpath) == digest and self._link(relpath, target):
             return
         shutil.copy2(source, target)

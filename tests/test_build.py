@@ -262,7 +262,7 @@ def test_special_files_and_static(write_site, run_cli) -> None:
             "content/a.md": brief_text("A", "2025-01-01"),
             "static/css/style.css": "/* site wins */",
             "static/images/logo.svg": "<svg/>",
-            "static/CNAME": "ignored.example.org\n",
+            "static/CNAME": "Briefs.example.org\n",  # the same domain as cname: no clash
         },
         config="base_url: https://example.org/\ncname: briefs.example.org\n",
     )
@@ -273,6 +273,80 @@ def test_special_files_and_static(write_site, run_cli) -> None:
     assert (out / "css" / "style.css").read_text() == "/* site wins */"
     assert (out / "images" / "logo.svg").read_text() == "<svg/>"
     assert (out / "js" / "site.js").is_file()
+
+
+ROBOTS = "User-agent: *\nDisallow: /private/\n"
+
+
+def test_site_static_robots_and_404_replace_the_generated_ones(
+    write_site, run_cli, tmp_path: Path
+) -> None:
+    root = write_site(
+        {
+            "content/a.md": brief_text("A", "2025-01-01", ["X"]),
+            "themes/mine/theme.yaml": "extends: default\n",
+            "themes/mine/static/sitemap.xml": "<urlset/>",  # a theme never replaces a page
+        },
+        config="base_url: https://example.org/\ntheme: mine\n",
+    )
+    out = build(run_cli, root)
+    generated = (out / "robots.txt").read_text()
+    assert generated.startswith("User-agent: *\nAllow: /\n")
+    os.link(out / "robots.txt", tmp_path / "old-robots.txt")
+    (root / "static").mkdir()
+    (root / "static" / "robots.txt").write_text(ROBOTS)
+    (root / "static" / "404.html").write_text("<!doctype html><title>L</title><h1>Lost</h1>\n")
+    out = build(run_cli, root)
+    assert (out / "robots.txt").read_text() == ROBOTS
+    assert page(out, "/404.html").h1.get_text() == "Lost"
+    assert "<loc>https://example.org/2025/01/a/</loc>" in (out / "sitemap.xml").read_text()
+    # The previous output's robots.txt (hard-linked into the new one) was not written over.
+    assert (tmp_path / "old-robots.txt").read_text() == generated
+    (root / "content" / "b.md").write_text(brief_text("B", "2025-01-02", ["X"]))
+    out = build(run_cli, root)
+    assert (out / "robots.txt").read_text() == ROBOTS
+    assert page(out, "/404.html").h1.get_text() == "Lost"
+    (root / "static" / "robots.txt").unlink()
+    (root / "static" / "404.html").unlink()
+    out = build(run_cli, root)
+    assert (out / "robots.txt").read_text() == generated
+    assert page(out, "/404.html").h1.get_text() != "Lost"
+
+
+def test_static_cname_naming_another_domain_than_cname_is_a_problem(write_site, run_cli) -> None:
+    root = write_site(
+        {"content/a.md": brief_text("A", "2025-01-01", ["X"]), "static/CNAME": "old.example.org\n"},
+        config="base_url: https://example.org/\ntitle: T\ncname: briefs.example.org\n",
+    )
+    code, _, err = run_cli(["build", "--no-search", "-q"], root)
+    assert code == 1
+    assert err.splitlines()[0] == (
+        "site.yaml:3: cname: 'briefs.example.org', but static/CNAME says 'old.example.org': "
+        "keep one of them (remove static/CNAME or the cname setting)"
+    )
+    assert not (root / "site").exists()
+    (root / "site.yaml").write_text("base_url: https://example.org/\n")
+    assert (build(run_cli, root) / "CNAME").read_text() == "old.example.org\n"
+
+
+def test_site_static_file_at_a_generated_page_is_a_problem(write_site, run_cli) -> None:
+    root = write_site(
+        {
+            "content/a.md": brief_text("A", "2025-01-01", ["X"]),
+            "static/feed.xml": "<feed/>",
+            "static/tags/x/index.html": "<p>mine</p>",
+        }
+    )
+    code, _, err = run_cli(["build", "--no-search", "-q"], root)
+    assert code == 1
+    tail = (
+        "itself, so this file would not be published: rename or remove it (of the generated "
+        "files, only .nojekyll, 404.html and robots.txt can be replaced from static/)"
+    )
+    assert err.splitlines()[:2] == [
+        f"static/feed.xml: the build makes /feed.xml {tail}",
+        f"static/tags/x/index.html: the build makes /tags/x/ {tail}",
+    ]
 
 
 def internal_links(out: Path) -> list[tuple[str, str]]:

@@ -140,3 +140,23 @@ def test_links_in_markdown_give_lines_within_the_body() -> None:
         ("/b/", 4),
         ("/c/", 6),
     ]
+
+
+def test_check_lists_static_files_that_clash_with_generated_ones(write_site) -> None:
+    root = write_site(
+        {
+            "content/a.md": brief_text("A", "2025-08-01 10:00", ["X"], body="[x](/nowhere/)"),
+            "static/sitemap.xml": "<urlset/>",
+            "static/robots.txt": "User-agent: *\n",
+            "static/CNAME": "old.example.org",
+        },
+        config="base_url: https://example.org/\ncname: new.example.org\n",
+    )
+    result = run_process(["check"], root)
+    assert result.returncode == 1
+    assert [line.split(": ")[0] for line in result.stderr.splitlines()] == [
+        "content/a.md:6",
+        "site.yaml:2",
+        "static/sitemap.xml",
+        "failed",
+    ]
