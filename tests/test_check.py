@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import brief_text, run_process
 
-from briefpress.check import links_in_markdown, site_path
+from briefpress.check import Link, links_in_markdown, site_path
 from briefpress.config import SiteConfig
 from briefpress.markdown import make_markdown
 
@@ -136,10 +136,88 @@ def test_links_in_markdown_give_lines_within_the_body() -> None:
         "Para\nline [a](/a/)\n\n<div>\n<a href='/b/'>b</a></div>\n\n- item <a href=\"/c/\">c</a>\n"
     )
     assert list(links_in_markdown(make_markdown(True), body)) == [
-        ("/a/", 1),
-        ("/b/", 4),
-        ("/c/", 6),
+        Link("/a/", 1),
+        Link("/b/", 4, markdown=False),
+        Link("/c/", 6, markdown=False),
     ]
+
+
+def test_images_in_markdown_and_html() -> None:
+    body = (
+        "![a](/a.png) and ![b\nc](/b.png) then [l](/l/)\n\n"
+        '<img alt="x" src="/c.png" srcset="/c1.png 1x, /c2.png 2x">\n\n'
+        '<video src="/v.mp4"></video> <img data-src="/lazy.png" src=/d.png>\n'
+    )
+    assert list(links_in_markdown(make_markdown(True), body)) == [
+        Link("/a.png", 0, "image"),
+        Link("/b.png", 0, "image"),
+        Link("/l/", 1),
+        Link("/c.png", 3, "image", markdown=False),
+        Link("/c1.png", 3, "image", markdown=False),
+        Link("/c2.png", 3, "image", markdown=False),
+        Link("/v.mp4", 5, markdown=False),
+        Link("/d.png", 5, "image", markdown=False),
+    ]
+
+
+IMAGES = """\
+A ![found](/images/ok.png) and ![missing](/images/okay.png) and ![far](https://cdn.org/x.png).
+
+<img src="/images/m3.png" alt="raw">
+
+<p><img src="/images/ok.png" srcset="/images/ok.png 1x, /images/ok@2x.png 2x"></p>
+"""
+
+
+@pytest.mark.parametrize(
+    ("html_setting", "base_url", "expected"),
+    [
+        (
+            "true",
+            "https://example.org/",
+            [
+                "content/a.md:6: broken image /images/okay.png: no page or file is built "
+                "there; did you mean /images/ok.png?",
+                "content/a.md:8: broken image /images/m3.png: no page or file is built there; "
+                "did you mean /images/ok.png?",
+                "content/a.md:10: broken image /images/ok@2x.png: no page or file is built "
+                "there; did you mean /images/ok.png?",
+            ],
+        ),
+        (
+            "false",
+            "https://example.org/",
+            [
+                "content/a.md:6: broken image /images/okay.png: no page or file is built "
+                "there; did you mean /images/ok.png?",
+            ],
+        ),
+        (
+            "true",
+            "https://example.org/repo/",
+            [
+                "content/a.md:6: broken image /images/okay.png (/repo/images/okay.png): "
+                "no page or file is built there; did you mean /repo/images/ok.png?",
+            ],
+        ),
+    ],
+    ids=["html", "no-html", "base-path"],
+)
+def test_check_reports_images_the_build_does_not_produce(
+    write_site, html_setting: str, base_url: str, expected: list[str]
+) -> None:
+    """With a base path, a Markdown image to /images/... gets it, as the build writes it;
+    raw HTML is written as it is, so /images/m3.png is outside the site there."""
+    root = write_site(
+        {
+            "content/a.md": brief_text("A", "2025-08-01 10:00", ["X"], body=IMAGES),
+            "static/images/ok.png": b"png",
+        },
+        config=f"base_url: {base_url}\nhtml: {html_setting}\n",
+    )
+    result = run_process(["check"], root)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[:-1] == expected
 
 
 def test_check_lists_static_files_that_clash_with_generated_ones(write_site) -> None:
