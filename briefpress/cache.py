@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import importlib
 import os
 import pickle
 import tempfile
@@ -57,8 +59,31 @@ def cache_key(config_fingerprint: str) -> str:
     """Everything besides the file itself that changes a parsed brief, and the fields a
     Brief has (a cache pickled by a briefpress whose Brief had other fields is not read)."""
     layout = ",".join(f.name for f in fields(Brief))
-    text = f"{__version__}\n{layout}\n{config_fingerprint}"
+    text = f"{__version__}\n{layout}\n{config_fingerprint}\n{parser_fingerprint()}"
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+PARSING_MODULES = ("brief", "compiled_markdown", "dates", "frontmatter", "markdown", "slugs")
+"""Our modules that turn a file into a Brief."""
+_PARSING_LIBRARIES = ("markdown_it", "mdit_py_plugins", "markdown_it_pyrs", "linkify_it", "yaml")
+
+
+def parser_fingerprint() -> str:
+    """The code that parses briefs: our modules' source and the libraries' versions. A
+    change to how a brief is read (a fix in date parsing, say) must not leave briefs parsed
+    the old way in the cache until their files happen to change."""
+    digest = hashlib.blake2b(digest_size=16)
+    here = Path(__file__).parent
+    for name in PARSING_MODULES:
+        with contextlib.suppress(OSError):
+            digest.update((here / f"{name}.py").read_bytes())
+    for library in _PARSING_LIBRARIES:
+        try:
+            version = getattr(importlib.import_module(library), "__version__", "?")
+        except ImportError:
+            version = "absent"
+        digest.update(f"{library}={version}".encode())
+    return digest.hexdigest()
 
 
 def open_cache(root: Path, config_fingerprint: str) -> BriefCache:

@@ -211,3 +211,25 @@ def test_cache_of_a_brief_with_other_fields_is_not_read(monkeypatch, tmp_path: P
     monkeypatch.setattr(cache, "Brief", OlderBrief)
     assert Brief is not OlderBrief
     assert cache.open_cache(tmp_path, "settings").entries == {}
+
+
+def test_cache_of_briefs_parsed_by_other_code_is_not_read(monkeypatch, tmp_path: Path) -> None:
+    """A fix in how briefs are read (a date rule, say) must reach briefs already cached:
+    the key covers the source of the parsing modules and the parsers' versions."""
+    from briefpress import cache
+
+    stored = cache.BriefCache(cache.cache_key("settings"), {"content/a.md": (1, 2, "brief")})
+    stored.changed = True
+    cache.save_cache(tmp_path, stored)
+    assert cache.open_cache(tmp_path, "settings").entries
+
+    parsing = tmp_path / "pkg"
+    parsing.mkdir()
+    for name in cache.PARSING_MODULES:
+        source = Path(cache.__file__).parent / f"{name}.py"
+        (parsing / f"{name}.py").write_bytes(source.read_bytes())
+    monkeypatch.setattr(cache, "__file__", str(parsing / "cache.py"))
+    assert cache.open_cache(tmp_path, "settings").entries  # the same code: still read
+    dates = parsing / "dates.py"
+    dates.write_text(dates.read_text() + "\n# a fix\n")
+    assert cache.open_cache(tmp_path, "settings").entries == {}
