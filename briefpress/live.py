@@ -38,7 +38,7 @@ from .pipeline import (
 )
 from .render import Renderer
 from .routes import Route
-from .statics import collect_static
+from .statics import REPLACEABLE, collect_static, drop_replaced
 from .themes import Theme
 from .watch import Changes
 from .write import Manifest, content_digest, file_digest
@@ -88,6 +88,8 @@ class LiveSite:
         self._statics: set[str] = set()
         self._problems: tuple[Problem, ...] = ()
         """What the last rebuild found wrong: shown until a rebuild finds nothing."""
+        self._clashed = False
+        """A site static file clashed with a generated one: a static change may end it."""
         self._base_path = "/"
         """Where the output's pages are served: the base path of the last settings read
         well, kept once pages are written for it until pages for another are written."""
@@ -120,10 +122,20 @@ class LiveSite:
         update = Update(problems=self._problems)
         if changes.content or changes.rescan:
             update = self._reread(changes, timer)
+        elif self._clashed or changes.static & REPLACEABLE:
+            # The site's robots.txt (404.html, .nojekyll) came or went, so the generated one
+            # goes or comes back; or the change may end a clash, and the edits it held back
+            # are published: the whole site is planned again.
+            update = self._publish(timer, full=False)
         if not changes.static:
             return update
-        with timer.stage("static"):
-            copied = self._sync_static()
+        try:
+            with timer.stage("static"):
+                copied = self._sync_static()
+        except BriefpressError as exc:  # a new clash with a generated file: nothing copied
+            self._clashed = True
+            self._problems = tuple(BriefpressError([*update.problems, *exc.problems]).problems)
+            return Update(problems=self._problems, timings=timer.timings)
         css = changes.css_only and bool(copied)
         # Any page may show a static file (an image, a script): all reload ("*"); the
         # files themselves are listed too, so the terminal counts them.
@@ -162,7 +174,7 @@ class LiveSite:
             on_disk = set(find_brief_files(self.root))
             sources |= on_disk.symmetric_difference(self._briefs.keys() | self._unreadable.keys())
         before = {source: self._briefs.get(source) for source in sources}
-        calm = not self._problems
+        calm = not self._problems and not changes.static & REPLACEABLE
         with timer.stage("load"):
             for source in sources:
                 self._briefs.pop(source, None)
@@ -226,7 +238,10 @@ class LiveSite:
         self._site = site
         problems += [p for found in self._unreadable.values() for p in found]
         routes, route_problems, _ = route_site(site, self._theme, self.options, timer)
-        problems += route_problems
+        with timer.stage("routes"):
+            routes, clashes = drop_replaced(self.root, self._theme, routes)
+        self._clashed = bool(clashes)
+        problems += route_problems + clashes
         try:
             if problems:
                 raise BriefpressError(problems)

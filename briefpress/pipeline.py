@@ -24,7 +24,7 @@ from .model import Site, build_site
 from .parallel import available_cpus, count_done, fork_map
 from .render import Renderer
 from .routes import Route, plan_routes
-from .statics import collect_static
+from .statics import collect_static, drop_replaced
 from .themes import Theme, load_theme
 from .write import (
     Manifest,
@@ -199,7 +199,9 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
         pages = sum(1 for path in previous.keys if path.endswith(".html"))
         return BuildReport(site, [], None, out, timer.timings, content_warnings(site), pages)
     routes, route_problems, warnings = route_site(site, theme, options, timer)
-    problems += route_problems
+    with timer.stage("routes"):
+        routes, static_problems = drop_replaced(root, theme, routes)
+    problems += route_problems + static_problems
     if problems:
         raise BriefpressError(problems)
     report = write_site(

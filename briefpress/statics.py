@@ -27,6 +27,21 @@ def collect_static(root: Path, theme: Theme, routes: list[Route]) -> list[tuple[
     return files
 
 
+def drop_replaced(
+    root: Path, theme: Theme, routes: list[Route]
+) -> tuple[list[Route], list[Problem]]:
+    """The routes left to render once the site's own static files have replaced theirs
+    (REPLACEABLE), and the problems of site static files that clash with generated ones:
+    found while planning, so a build lists them with the content's and writes nothing,
+    and serve never renders a page over the file that replaces it."""
+    files, problems = plan_static(root, theme, routes)
+    site = root / SITE_STATIC
+    replaced = {f"/{rel}" for rel, path in files if rel in REPLACEABLE and path.parent == site}
+    if replaced:  # top-level files: their URL is their path
+        routes = [route for route in routes if route.url not in replaced]
+    return routes, problems
+
+
 def plan_static(
     root: Path, theme: Theme, routes: list[Route]
 ) -> tuple[list[tuple[str, Path]], list[Problem]]:
@@ -38,7 +53,7 @@ def plan_static(
     silent choice: the site's file would not be published. A static/CNAME is fine when
     it names the domain of `cname`, and a problem (on the line of `cname`) when not.
     """
-    taken = {route.output: route for route in routes}
+    by_url = {route.url: route for route in routes}
     chosen: dict[str, Path] = {}
     problems: list[Problem] = []
     site_folder = root / SITE_STATIC
@@ -46,7 +61,7 @@ def plan_static(
         if not folder.is_dir():
             continue
         for relpath, path in _walk(folder):
-            route = taken.get(relpath)
+            route = _route_at(by_url, relpath)
             if route is None:
                 chosen.setdefault(relpath, path)
             elif folder == site_folder:
@@ -55,6 +70,15 @@ def plan_static(
                 else:
                     problems += _clash(root, relpath, path, route)
     return sorted(chosen.items()), problems
+
+
+def _route_at(by_url: dict[str, Route], relpath: str) -> Route | None:
+    """The route whose output is at relpath (Route.output in reverse, a/index.html is /a/):
+    looked up by URL, as computing every route's output costs more than the walk."""
+    route = by_url.get(f"/{relpath}")
+    if route is None and (relpath == "index.html" or relpath.endswith("/index.html")):
+        route = by_url.get(f"/{relpath[: -len('index.html')]}")
+    return route
 
 
 def _walk(folder: Path) -> list[tuple[str, Path]]:
