@@ -45,10 +45,11 @@ def _escape(text: str) -> str:
 
 
 def render_atom(
-    site: Site, url: str, context: dict[str, Any], entries: dict[str, str] | None = None
-) -> str:
-    """An Atom feed of context["briefs"]. `entries` remembers each brief's <entry> across
-    the feeds of one build: a brief is in the main feed and in each of its tags' feeds."""
+    site: Site, url: str, context: dict[str, Any], entries: dict[str, bytes] | None = None
+) -> bytes:
+    """An Atom feed of context["briefs"], in UTF-8. `entries` remembers each brief's <entry>
+    across the feeds of one build: a brief is in the main feed and in each of its tags'.
+    (As UTF-8: a str with one curly quote would take twice the memory.)"""
     config = site.config
     briefs: Sequence[Brief] = context["briefs"]
     self_url = abs_url_for(config, url)
@@ -70,15 +71,17 @@ def render_atom(
         f"<author><name>{xml_escape(config.title)}</name></author>",
         f'<generator version="{__version__}">briefpress</generator>',
     ]
+    head = "\n".join(out).encode()
+    parts = [head]
     for brief in briefs:
         entry = entries.get(brief.url) if entries is not None else None
         if entry is None:
-            entry = _atom_entry(site, brief)
+            entry = _atom_entry(site, brief).encode()
             if entries is not None:
                 entries[brief.url] = entry
-        out.append(entry)
-    out.append("</feed>")
-    return "\n".join(out) + "\n"
+        parts.append(entry)
+    parts.append(b"</feed>\n")
+    return b"\n".join(parts)
 
 
 def _atom_entry(site: Site, brief: Brief) -> str:

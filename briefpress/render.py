@@ -37,9 +37,9 @@ class Renderer:
         self.env = make_environment(site, theme, search)
         self.env.globals["cached"] = self.cached = MacroCache()
         self.env.plain_helpers.add(self.cached)
-        self.atom_entries: dict[str, str] = {}
+        self.atom_entries: dict[str, bytes] = {}
         """Each brief's Atom <entry>, made once for all the feeds it is in."""
-        self._builtin: dict[str, Callable[[Route], str]] = {
+        self._builtin: dict[str, Callable[[Route], str | bytes]] = {
             "atom": lambda r: render_atom(self.site, r.url, r.context, self.atom_entries),
             "jsonfeed": lambda r: render_json_feed(self.site, r.url, r.context),
             "sitemap": lambda r: render_sitemap(self.site, r.url, r.context),
@@ -64,7 +64,8 @@ class Renderer:
         """The bytes of one page; raises jinja2 errors for the caller to report."""
         builtin = self._builtin.get(route.template)
         if builtin is not None:
-            return builtin(route).encode()
+            made = builtin(route)
+            return made if isinstance(made, bytes) else made.encode()
         template = self.env.get_template(route.template)
         html = template.render(route.context, page_url=route.url)
         return html.encode()
