@@ -200,9 +200,28 @@ def test_drafts_and_future(write_site, run_cli) -> None:
     assert code == 0, err
     assert brief_urls(page(root / "site", "/")) == ["/2025/01/now/"]
     assert "scheduled: content/later.md (2099-05-01T09:00+00:00)" in out.splitlines()
-    assert "1 scheduled" in out and "1 drafts left out" in out
+    assert "1 scheduled" in out and "1 draft left out" in out
     site = build(run_cli, root, "--drafts", "--future")
     assert brief_urls(page(site, "/")) == ["/2099/05/later/", "/2025/01/draft/", "/2025/01/now/"]
+
+
+def test_summary_counts_read_as_english(write_site, run_cli) -> None:
+    one = write_site({"content/a.md": brief_text("A", "2025-01-01", ["Armenia"])})
+    code, out, err = run_cli(["build", "--no-search"], one)
+    assert code == 0, err
+    assert re.match(r"built 1 brief, 1 tag, \d+ pages in ", out.splitlines()[-1]), out
+    (one / "content" / "b.md").write_text(brief_text("B", "2025-01-02", ["USA"]), encoding="utf-8")
+    (one / "content" / "c.md").write_text(
+        brief_text("C", "2025-01-03", draft="true"), encoding="utf-8"
+    )
+    (one / "content" / "d.md").write_text(
+        brief_text("D", "2025-01-04", draft="true"), encoding="utf-8"
+    )
+    code, out, err = run_cli(["build", "--no-search"], one)
+    assert code == 0, err
+    last = out.splitlines()[-1]
+    assert re.match(r"built 2 briefs, 2 tags, \d+ pages in ", last), out
+    assert "2 drafts left out" in last
 
 
 def test_meta_reaches_templates_and_theme_extends_default(write_site, run_cli) -> None:
@@ -488,7 +507,7 @@ def test_build_py_builds(write_site, argv: list[str]) -> None:
     if "-q" in argv:
         assert done.stdout == ""
     else:
-        assert done.stdout.splitlines()[-1].startswith("built 1 briefs, 0 tags, ")
+        assert done.stdout.splitlines()[-1].startswith("built 1 brief, 0 tags, ")
     home = "/repo/" if "--base-url" in argv else "/"
     assert page(out, "/").select_one(f"header a[href='{home}']") is not None
 
