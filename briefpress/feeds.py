@@ -14,7 +14,7 @@ from . import __version__
 from .brief import Brief
 from .config import SiteConfig
 from .dates import rfc3339
-from .model import Site
+from .model import Site, instant
 from .urls import abs_url_for
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -53,7 +53,7 @@ def render_atom(
     config = site.config
     briefs: Sequence[Brief] = context["briefs"]
     self_url = abs_url_for(config, url)
-    updated = max((_modified(b) for b in briefs), default=None)
+    updated = max((_modified(b) for b in briefs), default=None, key=instant)
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{xml_escape(config.language)}"'
@@ -143,7 +143,7 @@ def render_json_feed(site: Site, url: str, context: dict[str, Any]) -> str:
 def render_sitemap(site: Site, url: str, context: dict[str, Any]) -> str:
     """Every page but 404 with a lastmod; pages about the whole site take the newest of all."""
     config = site.config
-    site_modified = max((_modified(b) for b in site.briefs), default=None)
+    site_modified = max((_modified(b) for b in site.briefs), default=None, key=instant)
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
@@ -164,7 +164,7 @@ def page_modified(context: dict[str, Any]) -> dt.datetime | None:
     if isinstance(brief, Brief):
         return _modified(brief)
     briefs = context.get("briefs") or ()
-    return max((_modified(b) for b in briefs), default=None)
+    return max((_modified(b) for b in briefs), default=None, key=instant)
 
 
 def absolute_links(html: str, page: str) -> str:
@@ -187,4 +187,5 @@ def render_robots(config: SiteConfig) -> str:
 
 
 def _modified(brief: Brief) -> dt.datetime:
-    return brief.updated if brief.updated and brief.updated > brief.date else brief.date
+    updated = brief.updated
+    return updated if updated and instant(updated) > instant(brief.date) else brief.date

@@ -113,6 +113,19 @@ class Site:
         return self.briefs[0] if self.briefs else None
 
 
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def instant(moment: dt.datetime) -> dt.timedelta:
+    """The instant of an aware datetime, exactly, as time since the epoch: what to order,
+    compare or subtract dates by. Two datetimes that share a tzinfo (every brief's date is
+    in the site's ZoneInfo) compare by wall-clock time, fold and offset ignored, so in the
+    hour repeated when clocks go back 01:30-04:00 would come after 01:10-05:00. A
+    subtraction across tzinfos goes by UTC offsets and never overflows, unlike
+    astimezone(UTC) at the ends of the calendar."""
+    return moment - _EPOCH
+
+
 def build_site(
     briefs: Iterable[Brief],
     config: SiteConfig,
@@ -129,12 +142,12 @@ def build_site(
     for brief in briefs:
         if brief.draft and not drafts:
             skipped_drafts += 1
-        elif brief.date > now and not future:
+        elif instant(brief.date) > instant(now) and not future:
             scheduled.append(brief)
         else:
             published.append(brief)
-    published.sort(key=lambda b: (b.date, b.source), reverse=True)
-    scheduled.sort(key=lambda b: (b.date, b.source))
+    published.sort(key=lambda b: (instant(b.date), b.source), reverse=True)
+    scheduled.sort(key=lambda b: (instant(b.date), b.source))
 
     problems = _url_collisions(published)
     tags, tag_of_key, tag_problems = _collect_tags(published, config)
@@ -293,8 +306,10 @@ def _nearest(site: Site, mask: int, position: int, want: int) -> list[Brief]:
         low = (older & -older).bit_length() - 1
         candidates.append(position + 1 + low)
         older &= older - 1
-    moment = site.briefs[position].date
-    candidates.sort(key=lambda i: (abs(site.briefs[i].date - moment), abs(i - position), i))
+    moment = instant(site.briefs[position].date)
+    candidates.sort(
+        key=lambda i: (abs(instant(site.briefs[i].date) - moment), abs(i - position), i)
+    )
     return [site.briefs[i] for i in candidates[:want]]
 
 

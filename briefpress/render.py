@@ -174,6 +174,7 @@ def make_environment(site: Site, theme: Theme, search: bool = True) -> _Environm
     env.plain_helpers.update(helpers.values(), [strings.text])
     env.filters.update(
         rfc3339=rfc3339,
+        rfc3339_utc=_rfc3339_utc,
         date=strings.format_date,
         month_name=strings.month_name,
         reading_time=strings.reading_time,
@@ -192,6 +193,15 @@ def _tags_of(env: jinja2.Environment, brief: Brief) -> list[Tag]:
     site = env.globals["site"]
     assert isinstance(site, Site)
     return site.tags_of(brief)
+
+
+def _rfc3339_utc(moment: dt.datetime) -> str:
+    """The `rfc3339_utc` filter: the instant in UTC (2025-11-02T05:30:00+00:00), a value
+    that sorts as text in time order whatever the offsets (Pagefind's sort)."""
+    try:
+        return rfc3339(moment.astimezone(dt.UTC))
+    except OverflowError:  # within hours of year 1 or 9999: no UTC datetime for it
+        return rfc3339(moment)
 
 
 def _by_day(briefs: Iterable[Brief]) -> list[tuple[dt.date, list[Brief]]]:

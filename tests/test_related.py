@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from briefpress.brief import Brief
 from briefpress.config import SiteConfig
-from briefpress.model import Site, build_site
+from briefpress.model import Site, build_site, instant
 
 START = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 NOW = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
@@ -40,10 +40,12 @@ def make_site(briefs: list[Brief]) -> Site:
 
 def reference_related(site: Site, brief: Brief) -> list[Brief]:
     """The definition, by brute force: most shared tags, nearest in time, nearest in the
-    newest-first list, newer first."""
+    newest-first list, newer first (times as instants, see tests/test_fold_order.py)."""
     order = {
         b.source: i
-        for i, b in enumerate(sorted(site.briefs, key=lambda b: (b.date, b.source), reverse=True))
+        for i, b in enumerate(
+            sorted(site.briefs, key=lambda b: (instant(b.date), b.source), reverse=True)
+        )
     }
     mine = {t.casefold() for t in brief.tags}
     scored = []
@@ -52,7 +54,12 @@ def reference_related(site: Site, brief: Brief) -> list[Brief]:
         if other is brief or not shared:
             continue
         gap = abs(order[other.source] - order[brief.source])
-        scored.append(((-shared, abs(other.date - brief.date), gap, order[other.source]), other))
+        scored.append(
+            (
+                (-shared, abs(instant(other.date) - instant(brief.date)), gap, order[other.source]),
+                other,
+            )
+        )
     return [other for _, other in sorted(scored, key=lambda pair: pair[0])[:5]]
 
 
