@@ -320,15 +320,27 @@ def _read_tags(value: object, line: int | None, problem: Report) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):
-        return split_tags(value)
-    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
-        return _clean_tags(str(v) for v in value)
-    problem('tags: expected a list of names or a string like "#Armenia #USA"', line)
-    return []
+        names = split_tags(value)
+    elif isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        names = _clean_tags(str(v) for v in value)
+    else:
+        problem('tags: expected a list of names or a string like "#Armenia #USA"', line)
+        return []
+    if "" in names:  # '#', '' or '  ': a tag lost without a word would be merged silently
+        problem(f"tags: {EMPTY_TAG}", line)
+    return [name for name in names if name]
+
+
+EMPTY_TAG = "an empty tag (remove it or write a name)"
 
 
 def split_tags(text: str) -> list[str]:
-    """Tag names written as one string: "Armenia, USA" or "#Armenia #USA"."""
+    """Tag names written as one string: "Armenia, USA" or "#Armenia #USA".
+
+    An entry with nothing but '#' and spaces is kept as "" for the caller to refuse;
+    a string of only spaces is no tags at all."""
+    if not text.strip():
+        return []
     if "," in text:
         return _clean_tags(text.split(","))
     if "#" in text:
@@ -337,8 +349,7 @@ def split_tags(text: str) -> list[str]:
 
 
 def _clean_tags(items: Iterable[str]) -> list[str]:
-    names = (item.strip().lstrip("#").strip() for item in items)
-    return [name for name in names if name]
+    return [item.strip().lstrip("#").strip() for item in items]
 
 
 def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:

@@ -145,3 +145,26 @@ def test_percent_encoded_tag_urls_are_served(server: str, slug: str) -> None:
     assert soup.h1.get_text(strip=True).casefold() == "#" + slug
     with urllib.request.urlopen(f"{server}/tags/{quote(slug)}/feed.xml", timeout=10) as response:
         assert response.status == 200
+
+
+@pytest.mark.parametrize(
+    "tags_line",
+    ["tags: ['#']", "tags: ['']", "tags: ['  ']", "tags: '#, ,'", "tags: [Armenia, '#']"],
+    ids=["hash-only", "empty", "blank", "string-of-empties", "one-of-two"],
+)
+def test_an_empty_tag_is_an_error_not_dropped(write_site, run_cli, tags_line: str) -> None:
+    text = f"---\ntitle: X\ndate: 2025-01-01\n{tags_line}\n---\nBody.\n"
+    root = write_site({"content/x.md": text})
+    code, _, err = run_cli(["build", "--no-search", "-q"], root)
+    assert code == 1
+    assert err.splitlines()[0] == "content/x.md:4: tags: an empty tag (remove it or write a name)"
+    assert "failed: 1 problem" in err
+    assert not (root / "site").exists()
+
+
+@pytest.mark.parametrize("tags_line", ["tags: []", "tags: ''", "tags:"])
+def test_no_tags_written_empty_is_no_tags(write_site, run_cli, tags_line: str) -> None:
+    text = f"---\ntitle: X\ndate: 2025-01-01\n{tags_line}\n---\nBody.\n"
+    root = write_site({"content/x.md": text})
+    code, _, err = run_cli(["build", "--no-search", "-q"], root)
+    assert code == 0, err
