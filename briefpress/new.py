@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from .brief import split_tags
+from .brief import EMPTY_TAG, split_tags
 from .config import load_config
 from .dates import front_matter_date, parse_date
 from .errors import BriefpressError, Problem, ProblemError, UsageError
@@ -66,6 +66,8 @@ def _date_from_flag(value: str, tz: ZoneInfo) -> dt.datetime:
 
 def _check_tags(tags: Sequence[str]) -> None:
     """Refuse --tags that name no page: a tag needs a letter or digit for its slug."""
+    if "" in tags:  # ",,," or "Armenia, #": an entry with nothing in it
+        raise UsageError(f"new: --tags: {EMPTY_TAG}")
     bad = [tag for tag in tags if not slugify(tag)]
     if bad:
         names = ", ".join(f"'{tag}'" for tag in bad)

@@ -83,8 +83,19 @@ def test_new_with_date_and_draft_builds_only_with_drafts(write_site) -> None:
             "error: new: --tags: '++', '..': a tag needs",
         ),
         (["new", "   "], 2, "error: new: the title is empty"),
+        (["new", "X", "--tags", ",,,"], 2, "error: new: --tags: an empty tag"),
+        (["new", "X", "--tags", "Armenia, #"], 2, "error: new: --tags: an empty tag"),
     ],
-    ids=["impossible-date", "bad-date", "empty-slug", "bad-tag", "bad-tags", "empty-title"],
+    ids=[
+        "impossible-date",
+        "bad-date",
+        "empty-slug",
+        "bad-tag",
+        "bad-tags",
+        "empty-title",
+        "only-commas",
+        "hash-only-tag",
+    ],
 )
 def test_new_rejects_bad_input(write_site, argv: list[str], code: int, message: str) -> None:
     root = write_site({}, config=CONFIG)
