@@ -17,10 +17,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .brief import decode_brief, read_brief_bytes
-from .config import load_config
+from .cache import open_cache
+from .config import SiteConfig, load_config
 from .dates import parse_date
 from .errors import Problem, ProblemError
-from .load import markdown_for, require_site
+from .load import CONTENT_DIR, load_briefs, markdown_for, require_site
 from .markdown import hashtag_at
 from .new import brief_file_text, brief_path, create_file
 from .slugs import tag_key, title_slug
@@ -38,6 +39,7 @@ class PlainBrief:
     tags: tuple[str, ...]
     paragraphs: tuple[str, ...]
     """Plain text, one line each: to be escaped before it becomes Markdown."""
+    title_line: int = 1
 
 
 def parse_plain_brief(text: str, tz: ZoneInfo) -> PlainBrief:
@@ -74,7 +76,7 @@ def parse_plain_brief(text: str, tz: ZoneInfo) -> PlainBrief:
             paragraphs.append(" ".join(current))
             current = []
     title = lines[first].strip()
-    return PlainBrief(title, date, tuple(tags.values()), tuple(paragraphs))
+    return PlainBrief(title, date, tuple(tags.values()), tuple(paragraphs), first + 1)
 
 
 def _hashtags(words: list[str]) -> list[str]:
@@ -155,7 +157,8 @@ def _split_urls(text: str) -> list[tuple[str, bool]]:
 def run_import(args: argparse.Namespace) -> int:
     root = Path.cwd()
     require_site(root)
-    job = _Import(args.into, load_config(root).tz, args.force)
+    config = load_config(root)
+    job = _Import(args.into, config.tz, args.force, config, _site_urls(root, config))
     for source in _plain_files(args.paths, job.problems):
         target = job.import_file(source)
         if target is not None:
@@ -173,6 +176,9 @@ class _Import:
     into: Path
     tz: ZoneInfo
     force: bool
+    config: SiteConfig
+    urls: dict[str, Path]
+    """URL -> the brief file (resolved) that has it: the site's, then those just written."""
     written: set[Path] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
 
@@ -197,14 +203,31 @@ class _Import:
         if not slug:
             raise ProblemError(f"title '{brief.title}' gives an empty slug", 1)
         target = brief_path(self.into, brief.date, slug).resolve()
+        line = brief.title_line
         if target in self.written:
-            raise ProblemError(f"same title and month as {_shown(target)}, just written", 1)
+            raise ProblemError(f"same title and month as {_shown(target)}, just written", line)
+        url = self.config.permalink.format(
+            year=f"{brief.date.year:04d}",
+            month=f"{brief.date.month:02d}",
+            day=f"{brief.date.day:02d}",
+            slug=slug,
+        )
+        owner = self.urls.get(url)
+        in_site = target.is_relative_to(Path.cwd().resolve() / CONTENT_DIR)
+        if in_site and owner is not None and owner != target:
+            raise ProblemError(
+                f"its URL {url} is already the URL of {_shown(owner)}: change that brief's "
+                "title or `slug:`, or this title",
+                line,
+            )
         try:
             self._write(target, to_markdown(brief))
         except FileExistsError:
             raise ProblemError(f"{_shown(target)} exists (--force overwrites it)") from None
         except OSError as exc:
             raise ProblemError(f"cannot write {_shown(target)}: {exc.strerror}") from None
+        if in_site:
+            self.urls[url] = target
         return target
 
     def _write(self, target: Path, text: str) -> None:
@@ -215,12 +238,26 @@ class _Import:
         target.write_text(text, encoding="utf-8", newline="\n")
 
 
+def _site_urls(root: Path, config: SiteConfig) -> dict[str, Path]:
+    """The URL of every brief of the site (drafts and scheduled ones too) -> its file.
+
+    Read as the build reads them, through its cache when there is one; a brief the
+    build could not read has no URL and is not in the way."""
+    cache = open_cache(root, config.fingerprint())  # read, never written back
+    briefs, _ = load_briefs(root, config, cache)
+    return {brief.url: (root / brief.source).resolve() for brief in briefs}
+
+
 def _plain_files(paths: list[Path], problems: list[Problem]) -> list[Path]:
     """The given files, and every *.txt under the given folders (hidden ones skipped)."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(_walk_txt(path))
+            texts = _walk_txt(path)
+            if not texts:
+                message = "no .txt files in this folder or under it: nothing to import"
+                problems.append(Problem(_shown(path), None, message))
+            found.extend(texts)
         elif path.is_file():
             found.append(path)
         else:
@@ -235,7 +272,7 @@ def _walk_txt(folder: Path) -> list[Path]:
         found.extend(
             Path(current) / name
             for name in sorted(files)
-            if name.endswith(".txt") and not name.startswith(".")
+            if name.lower().endswith(".txt") and not name.startswith(".")
         )
     return found
 

@@ -226,3 +226,75 @@ def test_escaped_text_renders_as_the_same_text(pieces: list[str]) -> None:
     assert [tag.name for tag in soup.find_all(recursive=False)] == ["p"], html
     assert {tag.name for tag in soup.p.find_all()} <= {"a"}, html
     assert " ".join(soup.p.get_text().split()) == " ".join(text.split()), html
+
+
+SEED_TITLE = SEED_FILE.read_text(encoding="utf-8").splitlines()[0].strip()
+
+
+@pytest.mark.parametrize(
+    "title",
+    [SEED_TITLE, "Washington prepares meeting of Armenian and Azerbaijani leaders"],
+    ids=["same-title", "same-slug"],
+)
+def test_a_brief_whose_url_the_site_already_has_is_skipped(site: Path, title: str) -> None:
+    hand = site / "content" / "hand.md"
+    hand.write_text(
+        f'---\ntitle: "{title}"\ndate: 2025-08-01 10:00\ntags: [USA]\n---\nMine.\n',
+        encoding="utf-8",
+    )
+    result = run_process(["import", str(SEED_FILE)], site)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"{SEED_FILE}:1: its URL {SEED_URL} is already the URL of content/hand.md: change "
+        "that brief's title or `slug:`, or this title"
+    ]
+    assert result.stdout.splitlines()[-1] == "imported 0, skipped 1"
+    assert not (site / SAMPLE).exists()
+    built = run_process(["build", "--no-search", "-q"], site)
+    assert built.returncode == 0, built.stderr
+
+
+def test_a_brief_with_another_url_beside_a_hand_written_one_is_imported(site: Path) -> None:
+    (site / "content" / "hand.md").write_text(
+        f'---\ntitle: "{SEED_TITLE}"\ndate: 2025-07-31 10:00\n---\nMine.\n', encoding="utf-8"
+    )
+    result = run_process(["import", str(SEED_FILE)], site)
+    assert result.returncode == 0, result.stderr
+    assert (site / SAMPLE).is_file()
+
+
+def test_same_url_in_one_run_is_skipped_when_the_permalink_has_no_month(site: Path) -> None:
+    with (site / "site.yaml").open("a", encoding="utf-8") as config:
+        config.write("permalink: /{slug}/\n")
+    (site / "a.txt").write_bytes(b"T\n\nx\n\n06.08.2025 06:27\n")
+    (site / "b.txt").write_bytes(b"T\n\ny\n\n06.09.2025 06:27\n")
+    result = run_process(["import", "a.txt", "b.txt"], site)
+    assert result.returncode == 1
+    assert "b.txt:1: its URL /t/ is already the URL of content/2025/08/t.md" in result.stderr
+    assert result.stdout.splitlines()[-1] == "imported 1, skipped 1"
+    assert run_process(["build", "--no-search", "-q"], site).returncode == 0
+
+
+def test_upper_case_txt_files_are_found_in_folders(site: Path, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "UP.TXT").write_bytes(b"Upper\n\nx\n\n06.08.2025 06:27\n")
+    (inbox / "mixed.Txt").write_bytes(b"Mixed\n\ny\n\n06.08.2025 06:27\n")
+    result = run_process(["import", str(inbox)], site)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "imported 2, skipped 0"
+    assert (site / "content/2025/08/upper.md").is_file()
+    assert (site / "content/2025/08/mixed.md").is_file()
+
+
+def test_a_folder_without_txt_files_says_so(site: Path, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    (inbox / ".hidden").mkdir(parents=True)
+    (inbox / "notes.md").write_text("not a .txt file\n", encoding="utf-8")
+    (inbox / ".hidden" / "x.txt").write_bytes(b"T\n\nx\n\n06.08.2025 06:27\n")
+    result = run_process(["import", str(inbox)], site)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"{inbox}: no .txt files in this folder or under it: nothing to import"
+    ]
+    assert not any((site / "content").iterdir())
