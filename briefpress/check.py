@@ -16,6 +16,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .brief import Brief, decode_brief
+from .cli import count
 from .config import SiteConfig
 from .errors import BriefpressError, Problem, ProblemError
 from .frontmatter import split_front_matter
@@ -57,7 +58,7 @@ def run_check(args: argparse.Namespace) -> int:
         raise BriefpressError(problems)
     site = result.site
     pages = sum(1 for route in result.routes if route.is_html)
-    print(f"checked {len(site.briefs)} briefs, {pages} pages: no problems")
+    print(f"checked {count(len(site.briefs), 'brief')}, {count(pages, 'page')}: no problems")
     return 0
 
 

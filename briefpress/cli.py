@@ -239,19 +239,19 @@ def build_summary(report: object, seconds: float) -> str:
     if site.scheduled:
         extra.append(f"{len(site.scheduled)} scheduled")
     if site.drafts:
-        extra.append(f"{_count(site.drafts, 'draft')} left out")
+        extra.append(f"{count(site.drafts, 'draft')} left out")
     if report.write is None:
         extra.append("nothing changed")
     if "index" in report.timings:
         extra.append(f"search indexed in {report.timings['index']:.2f} s")
     tail = f" ({', '.join(extra)})" if extra else ""
     return (
-        f"built {_count(len(site.briefs), 'brief')}, {_count(len(site.tags), 'tag')}, "
-        f"{_count(pages, 'page')} in {seconds:.2f} s{tail} -> {_shown_out(report.out)}"
+        f"built {count(len(site.briefs), 'brief')}, {count(len(site.tags), 'tag')}, "
+        f"{count(pages, 'page')} in {seconds:.2f} s{tail} -> {_shown_out(report.out)}"
     )
 
 
-def _count(number: int, noun: str) -> str:
+def count(number: int, noun: str) -> str:
     """`1 brief`, `2 briefs`, `0 briefs`: the summary line's counts read as English."""
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 

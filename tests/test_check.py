@@ -66,6 +66,10 @@ def test_check_passes_a_good_site(write_site) -> None:
     assert result.returncode == 0, result.stderr
     assert re.fullmatch(r"checked 2 briefs, \d+ pages: no problems", result.stdout.strip())
     assert sorted(p.name for p in root.iterdir()) == ["content", "site.yaml"]
+    (root / "content/b.md").unlink()
+    (root / "content/a.md").write_text(brief_text("A", "2025-08-01 10:00", ["X"]), "utf-8")
+    one = run_process(["check"], root).stdout.strip()
+    assert re.fullmatch(r"checked 1 brief, \d+ pages: no problems", one), one
 
 
 def test_check_lists_content_config_and_template_problems_together(write_site) -> None:
