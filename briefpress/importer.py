@@ -1,8 +1,8 @@
 """`briefpress import`: plain-text briefs (the seed's layout) into Markdown briefs.
 
 The plain layout: the first non-empty line is the title; paragraphs are separated
-by blank lines; lines made only of hashtags are tags; the last non-empty line is
-the date, `DD.MM.YYYY HH:MM` in the site's timezone.
+by blank lines; the lines made only of hashtags after them are tags; the last non-empty
+line is the date, `DD.MM.YYYY HH:MM` in the site's timezone.
 """
 
 from __future__ import annotations
@@ -62,17 +62,22 @@ def parse_plain_brief(text: str, tz: ZoneInfo) -> PlainBrief:
         date = parse_date(date_text, tz)
     except ProblemError as exc:
         raise ProblemError(exc.message, last + 1) from None
+    # The lines made only of hashtags just before the date are the tags; one earlier, in
+    # the body, stays text there (its hashtags still link, and tag the brief, when built).
+    end = last
+    while end > first + 1 and (not lines[end - 1].strip() or _hashtags(lines[end - 1].split())):
+        end -= 1
     tags: dict[str, str] = {}  # tag key -> first spelling
+    for line in lines[end:last]:
+        for tag in _hashtags(line.split()):
+            tags.setdefault(tag_key(tag), tag)
     paragraphs: list[str] = []
     current: list[str] = []
-    for line in lines[first + 1 : last] + [""]:
+    for line in lines[first + 1 : end] + [""]:
         text = line.strip()
-        hashtags = _hashtags(text.split())
-        for tag in hashtags:
-            tags.setdefault(tag_key(tag), tag)
-        if text and not hashtags:
+        if text:
             current.append(text)
-        elif not text and current:
+        elif current:
             paragraphs.append(" ".join(current))
             current = []
     title = lines[first].strip()

@@ -153,6 +153,15 @@ def test_parse_plain_brief_reads_the_seed_layout() -> None:
     assert brief.paragraphs == ("First line joined.", "Second #Zangezur.")
 
 
+def test_only_the_hashtag_lines_before_the_date_are_tags() -> None:
+    """SPEC §9: paragraphs, then lines made only of hashtags, then the date. A line of
+    hashtags inside the body is body text (its hashtags still link when built)."""
+    text = "Title\n\nFirst.\n\n#Inline #Only\n\nLast part\n#Mid\nof it.\n\n#USA\n\n06.08.2025 06:27\n"
+    brief = parse_plain_brief(text, YEREVAN)
+    assert brief.tags == ("USA",)
+    assert brief.paragraphs == ("First.", "#Inline #Only", "Last part #Mid of it.")
+
+
 def test_parse_plain_brief_bad_date_names_its_line() -> None:
     with pytest.raises(ProblemError) as caught:
         parse_plain_brief("Title\n\nBody\n\n32.01.2025 10:00\n", YEREVAN)
