@@ -53,7 +53,7 @@ def render_atom(
     config = site.config
     briefs: Sequence[Brief] = context["briefs"]
     self_url = abs_url_for(config, url)
-    updated = max((_modified(b) for b in briefs), default=None, key=instant)
+    updated = max((modified(b) for b in briefs), default=None, key=instant)
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{xml_escape(config.language)}"'
@@ -92,7 +92,7 @@ def _atom_entry(site: Site, brief: Brief) -> str:
         f'<link rel="alternate" type="text/html" href="{xml_escape(link)}"/>',
         f"<id>{xml_escape(link)}</id>",
         f"<published>{rfc3339(brief.date)}</published>",
-        f"<updated>{rfc3339(_modified(brief))}</updated>",
+        f"<updated>{rfc3339(modified(brief))}</updated>",
     ]
     author = brief.meta.get("author")
     if isinstance(author, str) and author.strip():
@@ -129,7 +129,7 @@ def render_json_feed(site: Site, url: str, context: dict[str, Any]) -> str:
             "content_html": absolute_links(brief.body_html, link),
             "summary": brief.summary,
             "date_published": rfc3339(brief.date),
-            "date_modified": rfc3339(_modified(brief)),
+            "date_modified": rfc3339(modified(brief)),
             "tags": [t.name for t in site.tags_of(brief)],
         }
         image = brief.meta.get("image")
@@ -143,7 +143,7 @@ def render_json_feed(site: Site, url: str, context: dict[str, Any]) -> str:
 def render_sitemap(site: Site, url: str, context: dict[str, Any]) -> str:
     """Every page but 404 with a lastmod; pages about the whole site take the newest of all."""
     config = site.config
-    site_modified = max((_modified(b) for b in site.briefs), default=None, key=instant)
+    site_modified = max((modified(b) for b in site.briefs), default=None, key=instant)
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
@@ -162,9 +162,9 @@ def page_modified(context: dict[str, Any]) -> dt.datetime | None:
     """Newest date among what a page shows: its brief, or the briefs it lists."""
     brief = context.get("brief")
     if isinstance(brief, Brief):
-        return _modified(brief)
+        return modified(brief)
     briefs = context.get("briefs") or ()
-    return max((_modified(b) for b in briefs), default=None, key=instant)
+    return max((modified(b) for b in briefs), default=None, key=instant)
 
 
 def absolute_links(html: str, page: str) -> str:
@@ -186,6 +186,8 @@ def render_robots(config: SiteConfig) -> str:
     return f"User-agent: *\nAllow: /\n\nSitemap: {abs_url_for(config, '/sitemap.xml')}\n"
 
 
-def _modified(brief: Brief) -> dt.datetime:
+def modified(brief: Brief) -> dt.datetime:
+    """When the brief last changed: `updated` when it is later than `date` (feeds, sitemap,
+    JSON-LD all say the same)."""
     updated = brief.updated
     return updated if updated and instant(updated) > instant(brief.date) else brief.date

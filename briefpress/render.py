@@ -16,7 +16,7 @@ from markupsafe import Markup
 from .brief import Brief
 from .dates import rfc3339
 from .errors import Problem
-from .feeds import render_atom, render_json_feed, render_robots, render_sitemap
+from .feeds import modified, render_atom, render_json_feed, render_robots, render_sitemap
 from .i18n import strings_for
 from .model import Site, Tag
 from .routes import Route
@@ -175,6 +175,7 @@ def make_environment(site: Site, theme: Theme, search: bool = True) -> _Environm
     env.filters.update(
         rfc3339=rfc3339,
         rfc3339_utc=_rfc3339_utc,
+        modified=modified,
         date=strings.format_date,
         month_name=strings.month_name,
         reading_time=strings.reading_time,

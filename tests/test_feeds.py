@@ -10,6 +10,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from conftest import brief_text
 
 BASE = "https://example.org/briefs/"
 CONFIG = (
@@ -179,3 +180,22 @@ def test_every_page_links_its_feeds(out: Path) -> None:
     tag = page(out, "/tags/usa/")
     tag_alternates = {ln["href"] for ln in tag.select('link[rel="alternate"]')}
     assert "/briefs/tags/usa/feed.xml" in tag_alternates
+
+
+def test_an_update_before_the_date_is_not_a_modification_anywhere(build_site) -> None:
+    """Atom, JSON Feed and the page's JSON-LD agree: `updated` counts only when later."""
+    import json as jsonlib
+
+    out = build_site(
+        {
+            "content/a.md": brief_text(
+                "Early update", "2025-05-01 10:00", ["A"], updated="2025-04-01 10:00"
+            )
+        }
+    )
+    html = (out / "2025/05/early-update/index.html").read_text(encoding="utf-8")
+    ld = jsonlib.loads(html.split('<script type="application/ld+json">')[1].split("</script>")[0])
+    assert ld["dateModified"] == ld["datePublished"] == "2025-05-01T10:00:00+00:00"
+    feed = jsonlib.loads((out / "feed.json").read_text(encoding="utf-8"))
+    assert feed["items"][0]["date_modified"] == "2025-05-01T10:00:00+00:00"
+    assert "<updated>2025-05-01T10:00:00+00:00</updated>" in (out / "feed.xml").read_text()
