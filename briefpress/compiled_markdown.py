@@ -13,6 +13,7 @@ paths give the same HTML and summary.
 from __future__ import annotations
 
 import re
+from html import unescape
 from typing import Any
 
 markdown_it_pyrs: Any
@@ -39,8 +40,6 @@ _NOT_LINKIFIED = re.compile(r"<a [^>]*>.*?</a>|<code[^>]*>.*?</code>|<[^>]*>", r
 """Links, code and tags in HTML: what linkify does not look into."""
 _BASE_PATH_ATTR = re.compile(r'(<a href="|<img src=")/(?!/)')
 _TAG = re.compile(r"<[^>]*>")
-_UNESCAPE = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"'}
-_ENTITY = re.compile("|".join(_UNESCAPE))
 
 _parser: Any = None
 
@@ -86,4 +85,4 @@ def _first_paragraph(html: str) -> str:
     tokens: markup and images left out, line breaks as spaces."""
     inner = html[3 : html.index("</p>")]
     text = _TAG.sub("", inner.replace("<br />\n", " ").replace("\n", " "))
-    return _ENTITY.sub(lambda m: _UNESCAPE[m.group(0)], text).strip()
+    return unescape(text).strip()
