@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from briefpress.compiled_markdown import render_simple
+from briefpress.compiled_markdown import needs_our_rules, render_simple
 from briefpress.markdown import make_markdown, render_body
 from briefpress.slugs import slugify
 
@@ -181,3 +182,33 @@ FRAGMENTS = [
 @example("**Bold.** *em* _em_ __strong__ ~~s~~ `c` [l](/x) ![i](/y)", "/repo/")
 def test_compiled_and_our_parser_agree(body: str, base_path: str) -> None:
     assert_same(body, base_path)
+
+
+SCREENED = [
+    *"<#\\\r\0`|[^~!=-*+.)>123 \t\n\x0b\x0c\x1c\x1f\x85\xa0\u1680\u2005\u2028\u202f\u3000“é"
+]
+
+
+def looked_for_one_by_one(body: str) -> bool:
+    """What needs_our_rules stands for: each marker, odd space and bare line in turn."""
+    odd_space = re.compile(
+        "[\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )
+    bare_line = re.compile(r"^[ \t>]*(?:=+|-+|[*+]|\d{1,9}[.)])[ \t]*$", re.MULTILINE)
+    markers = ("<", "#", "\\", "[^", "\r", "\0", "`", "~~~", "![", "|")
+    return any(m in body for m in markers) or bool(odd_space.search(body) or bare_line.search(body))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(st.sampled_from(SCREENED) | st.characters(), max_size=60))
+@example("text\n***\nmore")
+@example("1)")
+@example("a ~~ b ~ c")
+@example("a [ b ^ c ! [")
+def test_the_screening_finds_what_looking_one_by_one_finds(body: str) -> None:
+    assert needs_our_rules(body) == looked_for_one_by_one(body)
+
+
+def test_a_lone_surrogate_is_left_to_our_parser() -> None:
+    """Files are read as strict UTF-8, so none comes from a file; but it cannot be encoded."""
+    assert needs_our_rules("text \ud800 text")
