@@ -11,6 +11,8 @@ from types import BuiltinMethodType
 from typing import Any
 
 import jinja2
+import jinja2.compiler
+import markupsafe
 from markupsafe import Markup
 
 from .brief import Brief
@@ -101,7 +103,8 @@ class MacroCache:
         key = tuple(v if isinstance(v, _PLAIN) else id(v) for v in values)
         made = self._made.get(key)
         if made is None:
-            made = self._made[key] = (values, Markup(macro(*args, **kwargs)))
+            piece = macro(*args, **kwargs)
+            made = self._made[key] = (values, piece if type(piece) is Markup else Markup(piece))
         return made[1]
 
     def clear(self) -> None:
@@ -132,8 +135,26 @@ class _Context(jinja2.runtime.Context):
         return __obj(*args, **kwargs)
 
 
+def escape(value: object) -> Markup:
+    """markupsafe.escape, but Markup comes back as it is instead of as a copy: every macro's
+    output and cached piece is Markup, and copying them was a fifth of rendering a list page
+    (a Markup is immutable, so the copy bought nothing)."""
+    if type(value) is Markup:
+        return value
+    return markupsafe.escape(value)
+
+
+class _CodeGenerator(jinja2.compiler.CodeGenerator):
+    def visit_Template(self, node: jinja2.nodes.Template, frame: object = None) -> None:
+        """A template module as Jinja writes it, whose `{{ }}` output then goes through our
+        escape: the module's functions look the name up when they run, after this line."""
+        super().visit_Template(node, frame)  # type: ignore[arg-type]
+        self.writeline(f"from {__name__} import escape")
+
+
 class _Environment(jinja2.Environment):
     context_class = _Context
+    code_generator_class = _CodeGenerator
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)

@@ -18,7 +18,7 @@ from briefpress.pipeline import (
     read_site,
     route_site,
 )
-from briefpress.render import MacroCache, Renderer
+from briefpress.render import MacroCache, Renderer, escape
 
 
 def renderer_for(root: Path) -> tuple[Renderer, list]:
@@ -134,3 +134,16 @@ def test_a_new_site_reaches_templates_loaded_before_it(write_site) -> None:
     site, _ = model_briefs([*renderer.site.briefs, extra], renderer.site.config, options, Timer())
     renderer.use_site(site)
     assert renderer.render(missing) == b"2 briefs\n"
+
+
+def test_markup_is_output_as_it_is_not_copied(write_site) -> None:
+    """Templates print through render.escape, which hands Markup (a macro's output, a cached
+    piece) back unchanged, and escapes everything else as Jinja would."""
+    root = write_site({"content/a.md": brief_text("Alpha", "2025-01-02T10:00:00Z", ["x"])})
+    renderer, _ = renderer_for(root)
+    template = renderer.env.from_string("{% macro m() %}<b>{% endmacro %}{{ m() }}{{ x }}{{ y }}")
+    assert template.root_render_func.__globals__["escape"] is escape
+    assert template.render(x="<i>", y=Markup("<u>")) == "<b>&lt;i&gt;<u>"
+    piece = Markup("<p>x</p>")
+    assert escape(piece) is piece
+    assert escape(3) == "3" and escape("'&") == "&#39;&amp;"
