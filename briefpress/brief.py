@@ -33,6 +33,8 @@ MAX_BRIEF_BYTES = 4 * 1024 * 1024
 MAX_TAGS = 100
 """Each tag page lists the brief with all its tags: beyond this, pages grow as tags squared."""
 KNOWN_KEYS = {"title", "date", "tags", "slug", "summary", "draft", "updated"}
+_OPTIONAL_WHEN_EMPTY = KNOWN_KEYS - {"slug"}
+"""Known keys that, written with no value, count as not given."""
 
 Report = Callable[[str, int | None], None]
 """problem(message, line): records a problem found in the brief being parsed."""
@@ -160,6 +162,10 @@ def parse_brief(
     except ProblemError as exc:
         return None, [Problem(source, exc.line, exc.message)]
     data, lines = front.data, front.key_lines
+    # A key written with no value (`date:`) is not given, as in site.yaml: the file name
+    # can still date the brief, and no message speaks of Python's None. `slug:` left
+    # empty stays an error (SPEC §4), and other keys reach brief.meta as written.
+    data = {k: v for k, v in data.items() if v is not None or k not in _OPTIONAL_WHEN_EMPTY}
     body = front.body
 
     title_value = data.get("title")
@@ -210,7 +216,10 @@ def parse_brief(
     if summary_value is not None and not isinstance(summary_value, str):
         problem("summary: expected text", lines.get("summary"))
         summary_value = None
-    summary = shorten(summary_value.strip() if summary_value else rendered.summary)
+    # A summary written in the front matter is used as written (spaces folded); only the
+    # one taken from the first paragraph is cut near SUMMARY_LENGTH (SPEC §4).
+    given_summary = " ".join(summary_value.split()) if summary_value else ""
+    summary = given_summary or shorten(rendered.summary)
     for key in ADDRESS_KEYS:
         if data.get(key) is not None and not isinstance(data[key], str):
             problem(f"{key}: expected a URL or a site path as text", lines.get(key))
@@ -281,7 +290,7 @@ def _read_date(
     if from_name is None:
         problem(
             "date is missing: add `date: YYYY-MM-DD HH:MM` or name the file YYYY-MM-DD-slug.md",
-            1,
+            lines.get("date", 1),
         )
     return from_name
 
@@ -296,6 +305,12 @@ def _read_slug(data: dict[str, Any], lines: dict[str, int], title: str, problem:
             )
         return slug
     value = data["slug"]
+    if value is None:  # `slug:` with nothing after it
+        problem(
+            "slug: is empty: write one, or remove the line to make it from the title",
+            lines.get("slug"),
+        )
+        return ""
     text = str(value).strip() if isinstance(value, str | int) else ""
     bad = [ch for ch in text if ch in "\\?#%" or ch.isspace() or not ch.isprintable()]
     if not text or "/" in text or ".." in text or bad:

@@ -1,0 +1,50 @@
+"""Acceptance checks written against SPEC.md's literal wording (third audit): each test is a
+place where the tool once did something other than what the contract says."""
+
+from __future__ import annotations
+
+from conftest import brief_text, page
+
+
+def test_summary_written_in_front_matter_is_not_cut(write_site, run_cli) -> None:
+    """SPEC §4: only the summary made from the first paragraph is cut near 280 characters;
+    one the author wrote is used as written (lists, feeds, meta description)."""
+    given = " ".join(f"word{i:03d}" for i in range(70))  # 559 characters
+    root = write_site({"content/a.md": brief_text("A", "2025-01-01", ["x"], summary=given)})
+    code, _, err = run_cli(["build", "--no-search", "-q"], root)
+    assert code == 0, err
+    meta = page(root / "site", "/2025/01/a/").find("meta", attrs={"name": "description"})
+    assert meta["content"] == given
+
+
+def test_empty_date_is_not_given_so_the_file_name_dates_the_brief(write_site, run_cli) -> None:
+    """`date:` with no value is no date (as an empty setting in site.yaml is no setting):
+    a YYYY-MM-DD- file name then gives the day (SPEC §4), and `updated:` / `draft:` left
+    empty are simply absent."""
+    root = write_site(
+        {
+            "content/2025-03-04-named.md": "---\ntitle: Named\ndate:\nupdated:\ndraft:\n"
+            "tags: [x]\n---\nBody.\n",
+        }
+    )
+    code, _, err = run_cli(["build", "--no-search", "-q"], root)
+    assert code == 0, err
+    time = page(root / "site", "/2025/03/named/").find("time")
+    assert time["datetime"] == "2025-03-04T00:00:00+00:00"
+
+
+def test_empty_date_without_a_dated_file_name_is_reported_as_missing(write_site, run_cli) -> None:
+    root = write_site(
+        {
+            "content/a.md": "---\ntitle: A\ndate:\ntags: [x]\n---\nBody.\n",
+            "content/b.md": "---\ntitle: B\ndate: 2025-01-01\nslug:\ntags: [x]\n---\nBody.\n",
+        }
+    )
+    code, _, err = run_cli(["build", "--no-search", "-q"], root)
+    assert code == 1
+    assert err.splitlines()[:2] == [
+        "content/a.md:3: date is missing: add `date: YYYY-MM-DD HH:MM` or name the file "
+        "YYYY-MM-DD-slug.md",
+        "content/b.md:4: slug: is empty: write one, or remove the line to make it from the title",
+    ]
+    assert "NoneType" not in err and "None" not in err
