@@ -87,6 +87,11 @@ class Site:
         """
         return _tag_masks(self.tags, self._tag_of_key, self._position)
 
+    @cached_property
+    def instants(self) -> tuple[dt.timedelta, ...]:
+        """instant() of each brief's date, by position: related() sorts thousands of them."""
+        return tuple(instant(brief.date) for brief in self.briefs)
+
     def brief_of(self, source: str) -> Brief:
         """The published brief read from `source` (a path relative to the site root)."""
         return self.briefs[self._position[source]]
@@ -306,10 +311,9 @@ def _nearest(site: Site, mask: int, position: int, want: int) -> list[Brief]:
         low = (older & -older).bit_length() - 1
         candidates.append(position + 1 + low)
         older &= older - 1
-    moment = instant(site.briefs[position].date)
-    candidates.sort(
-        key=lambda i: (abs(instant(site.briefs[i].date) - moment), abs(i - position), i)
-    )
+    instants = site.instants
+    moment = instants[position]
+    candidates.sort(key=lambda i: (abs(instants[i] - moment), abs(i - position), i))
     return [site.briefs[i] for i in candidates[:want]]
 
 
