@@ -3,7 +3,11 @@ place where the tool once did something other than what the contract says."""
 
 from __future__ import annotations
 
-from conftest import brief_text, page
+import json
+
+import jsonschema
+import pytest
+from conftest import REPO, brief_text, page
 
 
 def test_summary_written_in_front_matter_is_not_cut(write_site, run_cli) -> None:
@@ -48,3 +52,20 @@ def test_empty_date_without_a_dated_file_name_is_reported_as_missing(write_site,
         "content/b.md:4: slug: is empty: write one, or remove the line to make it from the title",
     ]
     assert "NoneType" not in err and "None" not in err
+
+
+@pytest.mark.parametrize(
+    "front_matter",
+    [
+        {"title": "A", "date": "20250806T062700Z"},
+        {"title": "A", "date": 20250806},
+        {"title": "A", "date": None, "updated": None, "draft": None, "summary": None},
+    ],
+    ids=["basic-iso", "unquoted-yyyymmdd", "empty-keys"],
+)
+def test_schema_accepts_what_the_build_accepts(front_matter: dict) -> None:
+    """The shipped JSON Schema (README: validate briefs as you type) does not flag front
+    matter that builds: ISO 8601's basic format and an unquoted YYYYMMDD (README, Dates)."""
+    schema = json.loads((REPO / "briefpress" / "schema" / "brief.schema.json").read_text())
+    errors = [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(front_matter)]
+    assert errors == []
