@@ -17,13 +17,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .brief import decode_brief, read_brief_bytes
-from .cache import open_cache
 from .config import SiteConfig, load_config
 from .dates import parse_date
 from .errors import Problem, ProblemError
-from .load import CONTENT_DIR, load_briefs, markdown_for, require_site
+from .load import CONTENT_DIR, markdown_for, require_site
 from .markdown import hashtag_at
-from .new import brief_file_text, brief_path, create_file
+from .new import brief_file_text, brief_path, create_file, permalink_url, site_urls
 from .slugs import tag_key, title_slug
 
 _DATE_LINE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}(?:\s+\d{1,2}:\d{2})?")
@@ -163,7 +162,7 @@ def run_import(args: argparse.Namespace) -> int:
     root = Path.cwd()
     require_site(root)
     config = load_config(root)
-    job = _Import(args.into, config.tz, args.force, config, _site_urls(root, config))
+    job = _Import(args.into, config.tz, args.force, config, site_urls(root, config))
     for source in _plain_files(args.paths, job.problems):
         target = job.import_file(source)
         if target is not None:
@@ -211,12 +210,7 @@ class _Import:
         line = brief.title_line
         if target in self.written:
             raise ProblemError(f"same title and month as {_shown(target)}, just written", line)
-        url = self.config.permalink.format(
-            year=f"{brief.date.year:04d}",
-            month=f"{brief.date.month:02d}",
-            day=f"{brief.date.day:02d}",
-            slug=slug,
-        )
+        url = permalink_url(self.config, brief.date, slug)
         owner = self.urls.get(url)
         in_site = target.is_relative_to(Path.cwd().resolve() / CONTENT_DIR)
         if in_site and owner is not None and owner != target:
@@ -241,16 +235,6 @@ class _Import:
             return
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8", newline="\n")
-
-
-def _site_urls(root: Path, config: SiteConfig) -> dict[str, Path]:
-    """The URL of every brief of the site (drafts and scheduled ones too) -> its file.
-
-    Read as the build reads them, through its cache when there is one; a brief the
-    build could not read has no URL and is not in the way."""
-    cache = open_cache(root, config.fingerprint())  # read, never written back
-    briefs, _ = load_briefs(root, config, cache)
-    return {brief.url: (root / brief.source).resolve() for brief in briefs}
 
 
 def _plain_files(paths: list[Path], problems: list[Problem]) -> list[Path]:

@@ -13,11 +13,12 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from .brief import EMPTY_TAG, split_tags
-from .config import load_config
+from .cache import open_cache
+from .config import SiteConfig, load_config
 from .dates import front_matter_date, parse_date
 from .errors import BriefpressError, Problem, ProblemError, UsageError
 from .frontmatter import SafeLoader
-from .load import CONTENT_DIR, require_site
+from .load import CONTENT_DIR, load_briefs, require_site
 from .slugs import slugify, title_slug
 
 _YAML_UNSAFE = re.compile(
@@ -42,6 +43,14 @@ def run_new(args: argparse.Namespace) -> int:
     path = brief_path(root / CONTENT_DIR, moment, slug)
     text = brief_file_text(title, moment, tags, draft=args.draft)
     shown = path.relative_to(root).as_posix()
+    url = permalink_url(config, moment, slug)
+    owner = site_urls(root, config).get(url)
+    if owner is not None and owner != path.resolve():
+        message = (
+            f"its URL {url} is already the URL of {owner.relative_to(root.resolve()).as_posix()}"
+            ": give this brief another title, or that one a `slug:`"
+        )
+        raise BriefpressError([Problem(shown, None, message)])
     try:
         create_file(path, text)
     except FileExistsError:
@@ -72,6 +81,24 @@ def _check_tags(tags: Sequence[str]) -> None:
     if bad:
         names = ", ".join(f"'{tag}'" for tag in bad)
         raise UsageError(f"new: --tags: {names}: a tag needs letters or digits for its page")
+
+
+def permalink_url(config: SiteConfig, moment: dt.datetime, slug: str) -> str:
+    """The URL a brief of this date and slug gets (as brief.parse_brief makes it)."""
+    return config.permalink.format(
+        year=f"{moment.year:04d}", month=f"{moment.month:02d}", day=f"{moment.day:02d}", slug=slug
+    )
+
+
+def site_urls(root: Path, config: SiteConfig) -> dict[str, Path]:
+    """The URL of every brief of the site (drafts and scheduled ones too) -> its file.
+
+    Read as the build reads them, through its cache when there is one; a brief the
+    build could not read has no URL and is not in the way. `new` and `import` refuse to
+    write a brief at a URL the site already has: the next build would fail on the clash."""
+    cache = open_cache(root, config.fingerprint())  # read, never written back
+    briefs, _ = load_briefs(root, config, cache)
+    return {brief.url: (root / brief.source).resolve() for brief in briefs}
 
 
 def brief_path(content: Path, moment: dt.datetime, slug: str) -> Path:

@@ -69,3 +69,20 @@ def test_schema_accepts_what_the_build_accepts(front_matter: dict) -> None:
     schema = json.loads((REPO / "briefpress" / "schema" / "brief.schema.json").read_text())
     errors = [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(front_matter)]
     assert errors == []
+
+
+def test_new_refuses_a_url_the_site_already_has(write_site, run_cli) -> None:
+    """`new` writes a brief the build can use: a title whose URL another brief of the site
+    already has (a hand-written file elsewhere) is refused, as `import` refuses it, instead
+    of a file that makes the next build fail with a URL clash (SPEC §4)."""
+    root = write_site({"content/hand.md": brief_text("Talks resume", "2025-03-02", ["x"])})
+    code, out, err = run_cli(["new", "Talks resume", "--date", "2025-03-20 10:00"], root)
+    assert code == 1 and out == ""
+    assert err.splitlines()[0] == (
+        "content/2025/03/talks-resume.md: its URL /2025/03/talks-resume/ is already the URL "
+        "of content/hand.md: give this brief another title, or that one a `slug:`"
+    )
+    assert not (root / "content" / "2025" / "03").exists()
+    code, out, err = run_cli(["new", "Talks resume", "--date", "2025-04-01 10:00"], root)
+    assert code == 0, err
+    assert out.strip() == "content/2025/04/talks-resume.md"
