@@ -3,10 +3,15 @@ never inside code, links, URLs or headings."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from briefpress.markdown import (
+    count_words,
     make_markdown,
     render_body,
     split_heading_title,
@@ -189,3 +194,14 @@ def test_raw_html_passes_through_or_is_escaped() -> None:
     escaped, _ = render(body, allow_html=False)
     assert escaped.find("div") is None and escaped.find("span") is None
     assert '<div id="raw">block</div>' in escaped.get_text()
+
+
+WHITESPACE = [chr(c) for c in range(0x3100) if chr(c).isspace()]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(st.sampled_from([*"ab<>/ p=é“", *WHITESPACE]) | st.characters(), max_size=40))
+@example("<p>one two</p>\n<p>three\u2003four\xa0five</p>")
+@example("word<br />\nword")
+def test_count_words_is_what_str_split_makes_of_the_text(html: str) -> None:
+    assert count_words(html) == len(re.sub(r"<[^>]+>", " ", html).split())
