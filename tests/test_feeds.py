@@ -11,6 +11,11 @@ from pathlib import Path
 import feedparser
 import pytest
 from conftest import brief_text
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from briefpress import feeds
+from briefpress.feeds import xml_escape
 
 BASE = "https://example.org/briefs/"
 CONFIG = (
@@ -199,3 +204,29 @@ def test_an_update_before_the_date_is_not_a_modification_anywhere(build_site) ->
     feed = jsonlib.loads((out / "feed.json").read_text(encoding="utf-8"))
     assert feed["items"][0]["date_modified"] == "2025-05-01T10:00:00+00:00"
     assert "<updated>2025-05-01T10:00:00+00:00</updated>" in (out / "feed.xml").read_text()
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.text(
+        st.sampled_from([*"a \n\t\r\x00\x08\x0b\x1f\x7f\ufffe\uffffé“", "\U0001f600"])
+        | st.characters()
+    )
+)
+def test_characters_xml_cannot_hold_are_found_in_long_text(text: str) -> None:
+    assert feeds._may_hold_not_xml(text) == bool(feeds._NOT_XML.search(text))
+    long = text * (201 // max(1, len(text)) + 1)
+    assert xml_escape(long) == xml_escape_by_hand(long)
+
+
+def xml_escape_by_hand(text: str) -> str:
+    text = feeds._NOT_XML.sub("", text)
+    for char, entity in (
+        ("&", "&amp;"),
+        ("<", "&lt;"),
+        (">", "&gt;"),
+        ('"', "&quot;"),
+        ("'", "&apos;"),
+    ):
+        text = text.replace(char, entity)
+    return text
