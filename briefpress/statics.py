@@ -69,7 +69,67 @@ def plan_static(
                     chosen[relpath] = path
                 else:
                     problems += _clash(root, relpath, path, route)
+    problems += _folder_clashes(routes, chosen, site_folder)
     return sorted(chosen.items()), problems
+
+
+def _folder_clashes(
+    routes: list[Route], chosen: dict[str, Path], site_folder: Path
+) -> list[Problem]:
+    """Pages and files that need a folder where the build writes a file: a brief with
+    `slug: feed.xml` under `permalink: /{slug}/` (feed.xml/index.html beside feed.xml),
+    `slug: index.html` (2025/01/index.html/ beside the month page), a site file `static/css`
+    beside the theme's css/style.css. Writing them would fail half-way; found here, they
+    are problems the build lists with the others before it writes anything.
+
+    Without routes (the static files listed alone, for a hash of the inputs) nothing is
+    looked for: every build plans its static files with its routes too, and reports then."""
+    if not routes:
+        return []
+    files: dict[str, Route | Path] = {route.output: route for route in routes}
+    for relpath, path in chosen.items():
+        files.setdefault(relpath, path)
+    problems: dict[tuple[str, str], Problem] = {}
+    clear: set[str] = set()  # folders known to be no file, with all their ancestors
+    for output, owner in files.items():
+        folder = output.rpartition("/")[0]
+        while folder and folder not in clear:
+            other = files.get(folder)
+            if other is not None:
+                problem = _folder_clash(output, owner, folder, other, site_folder)
+                problems.setdefault((problem.path, folder), problem)  # once per file, folder
+                break
+            clear.add(folder)
+            folder = folder.rpartition("/")[0]
+    return list(problems.values())
+
+
+def _folder_clash(
+    output: str, owner: Route | Path, folder: str, other: Route | Path, site_folder: Path
+) -> Problem:
+    """The problem of `owner` (writing `output`) that needs `folder`, which `other` writes
+    as a file: told in the terms of a brief or a site static file when one of them is."""
+    for mine, theirs in ((owner, other), (other, owner)):
+        if isinstance(mine, Route) and mine.template == "brief.html":
+            what = "file" if isinstance(theirs, Route) else "static file"
+            return Problem(
+                mine.sources[0],
+                1,
+                f"URL {mine.url} needs the folder /{folder}/, but the build writes the {what}"
+                f" /{folder}: give this brief another `slug:` or change `permalink`",
+            )
+    for mine in (owner, other):
+        if isinstance(mine, Path) and mine.is_relative_to(site_folder):
+            shown = f"{SITE_STATIC}/{mine.relative_to(site_folder).as_posix()}"
+            return Problem(
+                shown,
+                None,
+                f"/{output} needs the folder /{folder}/, but the build writes the file"
+                f" /{folder}: rename or remove one of them",
+            )
+    return Problem(
+        "themes", None, f"/{output} needs the folder /{folder}/, but the build writes a file there"
+    )
 
 
 def _route_at(by_url: dict[str, Route], relpath: str) -> Route | None:

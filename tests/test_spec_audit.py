@@ -86,3 +86,37 @@ def test_new_refuses_a_url_the_site_already_has(write_site, run_cli) -> None:
     code, out, err = run_cli(["new", "Talks resume", "--date", "2025-04-01 10:00"], root)
     assert code == 0, err
     assert out.strip() == "content/2025/04/talks-resume.md"
+
+
+@pytest.mark.parametrize(
+    ("config", "slug", "url", "file"),
+    [
+        ("", "index.html", "/2025/01/index.html/", "file /2025/01/index.html"),
+        ("permalink: /{slug}/\n", "feed.xml", "/feed.xml/", "file /feed.xml"),
+        ("permalink: /{slug}/\n", "about.html", "/about.html/", "static file /about.html"),
+    ],
+    ids=["month-page", "feed", "site-static-file"],
+)
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_brief_whose_folder_is_a_file_of_the_build_is_a_problem(
+    write_site, run_cli, command: str, config: str, slug: str, url: str, file: str
+) -> None:
+    """SPEC §10: no input makes briefpress crash. A slug that makes the brief's folder
+    the path of a file the build writes was a NotADirectoryError half-way through writing
+    (and `check` said "no problems"); it is a problem like any other URL clash."""
+    root = write_site(
+        {
+            "content/a.md": brief_text("A", "2025-01-01", ["x"], slug=slug),
+            "static/about.html": "<p>about</p>\n",
+        },
+        config="base_url: https://example.org/\n" + config,
+    )
+    flags = ["--no-search", "-q"] if command == "build" else []
+    code, _, err = run_cli([command, *flags], root)
+    assert code == 1
+    assert err.splitlines() == [
+        f"content/a.md:1: URL {url} needs the folder {url}, but the build writes the {file}: "
+        "give this brief another `slug:` or change `permalink`",
+        "failed: 1 problem",
+    ]
+    assert "unexpected error" not in err and not (root / "site").exists()
