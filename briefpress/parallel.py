@@ -1,7 +1,12 @@
 """Run work in forked children that share the parent's memory (the loaded site).
 
 A process pool would pickle the whole site to every worker; a fork gets it for free,
-copy-on-write. Only the (small) results travel back, pickled through a pipe.
+copy-on-write. Only the (small) results travel back, pickled through a file.
+
+Children are forked once and take items from a shared queue until it is empty, and this
+process takes items too once its own work is done. Forking a child per item made every
+child copy again the pages of memory it wrote to (reference counts of the templates, of
+the site), and made this process copy its own pages again after every fork.
 """
 
 from __future__ import annotations
@@ -12,12 +17,14 @@ import pickle
 import selectors
 import tempfile
 import traceback
-from collections import deque
 from collections.abc import Callable, Sequence, Sized
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+MAX_ITEMS = 16_384
+"""The queue is a pipe filled before any child starts: 4 bytes an item in its 64 KiB."""
 
 
 class WorkerError(RuntimeError):
@@ -54,15 +61,17 @@ def fork_map(
     done: Callable[[int], None] | None = None,
     meanwhile: Callable[[Callable[[], None]], None] | None = None,
 ) -> list[R]:
-    """[func(item) for item in items], run in forked children, `workers` at a time.
+    """[func(item) for item in items], run by `workers - 1` forked children and this process.
 
-    `meanwhile(poll)` is work for this process, done while `workers - 1` children run:
+    `meanwhile(poll)` is work for this process, done before it takes items of its own:
     work that would make a child copy much of this process's memory (a child that touches
     an object, even to read it, copies the page it lives in). It should call poll() every
-    little while, which hands finished children's items to new ones.
-    `done(index)` is called here as each item's result comes in (progress).
+    little while, which reports the items children have finished.
+    `done(index)` is called here as each item is finished (progress).
     Without fork (or with one worker) everything runs in this process.
     """
+    if len(items) > MAX_ITEMS:
+        raise ValueError(f"fork_map takes at most {MAX_ITEMS} items: group them in chunks")
     if workers < 2 or len(items) < 2 or not hasattr(os, "fork"):
         if meanwhile:
             meanwhile(lambda: None)
@@ -75,81 +84,66 @@ def fork_map(
     gc.collect()
     gc.freeze()  # keep the collector from touching (and so copying) shared pages
     try:
-        with _Children(func, items, done) as children:
+        with _Workers(func, items, min(workers, len(items)) - 1, done) as team:
             if meanwhile:
-                children.start(workers - 1)
-                meanwhile(lambda: children.poll(workers - 1))
-            while not children.finished:
-                children.start(workers)
-                children.collect(wait=True)
-            return children.results()
+                meanwhile(team.poll)
+            team.work_here()
+            return team.results()
     finally:
         gc.unfreeze()
 
 
-class _Children(Generic[T, R]):
-    """Forked children working through items, at most a given number at once."""
+class _Workers:
+    """Forked children and this process, taking item numbers from one pipe until it is
+    empty; each child reports an item done on a second pipe, and its results at its end."""
 
     def __init__(
-        self, func: Callable[[T], R], items: Sequence[T], done: Callable[[int], None] | None
+        self,
+        func: Callable[[Any], Any],
+        items: Sequence[Any],
+        children: int,
+        done: Callable[[int], None] | None,
     ) -> None:
         self.func, self.items, self.done = func, items, done
-        self.pending = deque(enumerate(items))
-        self.running: dict[int, tuple[int, int, int]] = {}
-        """pipe reader -> (item index, pid, file of its result); the pipe closes at its end."""
-        self.made: dict[int, R] = {}
-        self.selector = selectors.DefaultSelector()
+        self.made: dict[int, Any] = {}
+        self.queue, queue_writer = os.pipe()
+        os.write(queue_writer, b"".join(i.to_bytes(4, "little") for i in range(len(items))))
+        os.close(queue_writer)  # an empty queue now reads as its end
+        self.progress, progress_writer = os.pipe()
+        os.set_blocking(self.progress, False)
+        self.children: dict[int, int] = {}
+        """pid -> the file its pickled results go to."""
+        try:
+            for _ in range(children):
+                result = _result_file()
+                pid = os.fork()
+                if pid == 0:  # never returns into the caller's stack
+                    os.close(self.progress)
+                    self._child(result, progress_writer)
+                self.children[pid] = result
+        finally:
+            os.close(progress_writer)
 
-    def __enter__(self) -> _Children[T, R]:
+    def __enter__(self) -> _Workers:
         return self
 
     def __exit__(self, kind: object, error: object, trace: object) -> None:
-        for reader, (_, pid, result) in self.running.items():  # only after a failure
+        for pid, result in self.children.items():  # only after a failure
             _kill(pid)
-            os.close(reader)
             os.close(result)
-        self.selector.close()
+        self.children.clear()
+        os.close(self.queue)
+        os.close(self.progress)
 
-    @property
-    def finished(self) -> bool:
-        return not self.pending and not self.running
-
-    def start(self, limit: int) -> None:
-        while self.pending and len(self.running) < limit:
-            index, item = self.pending.popleft()
-            pid, reader, result = _spawn(self.func, item)
-            self.running[reader] = (index, pid, result)
-            self.selector.register(reader, selectors.EVENT_READ)
-
-    def collect(self, wait: bool) -> None:
-        for key, _ in self.selector.select(None if wait else 0):
-            self.selector.unregister(key.fd)
-            os.close(key.fd)
-            index, pid, result = self.running.pop(key.fd)
-            self.made[index] = _finish(pid, result)
-            if self.done:
-                self.done(index)
-
-    def poll(self, limit: int) -> None:
-        self.collect(wait=False)
-        self.start(limit)
-
-    def results(self) -> list[R]:
-        return [self.made[i] for i in range(len(self.items))]
-
-
-def _spawn(func: Callable[[Any], Any], item: Any) -> tuple[int, int, int]:
-    """Fork a child for func(item): its pid, a pipe that closes when it ends, and the file
-    its pickled result goes to (a file, not the pipe: a child must never wait for us)."""
-    result = _result_file()
-    reader, writer = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # child: never return into the caller's stack
+    def _child(self, result: int, progress: int) -> None:
         gc.freeze()  # what the parent made since fork_map froze its objects: not ours to scan
         code = 0
         try:
-            os.close(reader)
-            payload = pickle.dumps(("ok", func(item)), protocol=pickle.HIGHEST_PROTOCOL)
+            made = {}
+            while (index := _take(self.queue)) is not None:
+                made[index] = self.func(self.items[index])
+                os.write(progress, index.to_bytes(4, "little"))
+            payload = pickle.dumps(("ok", made), protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException:
             payload = pickle.dumps(("error", traceback.format_exc()))
             code = 1
@@ -158,8 +152,47 @@ def _spawn(func: Callable[[Any], Any], item: Any) -> tuple[int, int, int]:
                 out.write(payload)
         finally:
             os._exit(code)
-    os.close(writer)
-    return pid, reader, result
+
+    def poll(self) -> None:
+        """Report the items children have finished since the last poll."""
+        self._progress_ended()
+
+    def work_here(self) -> None:
+        """Take items in this process too, until the queue is empty."""
+        while (index := _take(self.queue)) is not None:
+            self.made[index] = self.func(self.items[index])
+            if self.done:
+                self.done(index)
+            self.poll()
+
+    def results(self) -> list[Any]:
+        """Every child's results, once each has ended; in the order of the items."""
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.progress, selectors.EVENT_READ)
+            while not self._progress_ended():
+                selector.select()  # progress, or the end of every child (the pipe closes)
+        for pid, result in list(self.children.items()):
+            _, status = os.waitpid(pid, 0)
+            del self.children[pid]
+            self.made.update(_finish(pid, status, result))
+        return [self.made[i] for i in range(len(self.items))]
+
+    def _progress_ended(self) -> bool:
+        try:
+            data = os.read(self.progress, 1 << 16)
+        except BlockingIOError:
+            return False
+        if self.done:
+            for start in range(0, len(data), 4):
+                self.done(int.from_bytes(data[start : start + 4], "little"))
+        return not data
+
+
+def _take(queue: int) -> int | None:
+    """The next item number, or None when the queue is empty (reads of 4 bytes from a pipe
+    are whole: it was filled before anyone read it)."""
+    data = os.read(queue, 4)
+    return int.from_bytes(data, "little") if data else None
 
 
 def _result_file() -> int:
@@ -170,8 +203,7 @@ def _result_file() -> int:
     return fd
 
 
-def _finish(pid: int, result: int) -> Any:
-    _, status = os.waitpid(pid, 0)
+def _finish(pid: int, status: int, result: int) -> dict[int, Any]:
     with os.fdopen(result, "rb") as file:
         file.seek(0)
         data = file.read()
@@ -180,6 +212,7 @@ def _finish(pid: int, result: int) -> Any:
     kind, value = pickle.loads(data)
     if kind == "error":
         raise WorkerError(f"worker failed:\n{value}")
+    assert isinstance(value, dict)
     return value
 
 

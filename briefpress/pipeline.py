@@ -292,10 +292,10 @@ def render_and_write(
     """Render every route whose page may have changed and add it to the writer.
 
     Pages whose route key is the same as in the current output are linked, not rendered.
-    Large builds render the list pages in this process and the briefs' own pages in forked
-    workers that share the loaded site (and here once the lists are done): a list page
-    touches every brief it shows, and a worker that touches a brief (even to read it)
-    copies the memory it lives in.
+    Large builds render the list pages in this process while forked workers that share the
+    loaded site render the briefs' own pages, which this process then helps with: a list
+    page touches every brief it shows, and a worker that touches a brief (even to read
+    it) copies the memory it lives in.
     """
     todo = [route for route in routes if not writer.reuse(route.output, route.key)]
     renderer.prepare()
@@ -303,7 +303,7 @@ def render_and_write(
     pages = [route for route in todo if route.template == "brief.html"]
     if len(todo) < PARALLEL_RENDER_FROM:
         workers = 1
-    size = max(1, -(-len(pages) // (workers * 4)))  # small enough to end together
+    size = max(1, min(RENDER_CHUNK, -(-len(pages) // (workers * 4))))  # to end together
     chunks = [pages[i : i + size] for i in range(0, len(pages), size)]  # runs of neighbours
     problems: list[Problem] = []
     done = count_done([*chunks, lists], partial(progress, "render") if progress else None)
@@ -332,6 +332,9 @@ def render_and_write(
         problems += found
     return sorted(set(problems))
 
+
+RENDER_CHUNK = 250
+"""Brief pages a worker takes at a time: small enough for the workers to end together."""
 
 PARALLEL_RENDER_FROM = 300
 """Below this many pages to render, forking workers costs more than it saves."""

@@ -1,5 +1,5 @@
-"""fork_map: results in order from forked children, work of the parent meanwhile, failures
-that stop everything."""
+"""fork_map: results in order from forked children and the parent, work of the parent
+meanwhile, failures that stop everything."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from briefpress.parallel import WorkerError, fork_map
+from briefpress.parallel import MAX_ITEMS, WorkerError, fork_map
 
 
 def test_results_in_order_from_children_while_the_parent_works() -> None:
@@ -34,12 +34,13 @@ def test_results_in_order_from_children_while_the_parent_works() -> None:
     assert all(started < meanwhile_ended for _, _, started, _ in results)
 
 
-def test_polling_meanwhile_keeps_a_child_busy() -> None:
-    """Two workers: while this process works, one child after another takes the items
-    (poll hands them out); big results (more than a pipe holds) come back whole."""
+def test_a_child_takes_item_after_item_while_the_parent_works() -> None:
+    """Two workers: while this process works, one child takes the items one after another
+    (forked once, not once an item); big results (more than a pipe holds) come back whole;
+    poll() reports each item the child has finished."""
     big = "x" * 300_000
-
     ended: list[float] = []
+    reported: list[int] = []
 
     def meanwhile(poll) -> None:
         for _ in range(140):
@@ -51,14 +52,28 @@ def test_polling_meanwhile_keeps_a_child_busy() -> None:
         lambda n: (n, os.getpid(), time.time(), time.sleep(0.2), big),
         list(range(6)),
         2,
+        done=reported.append,
         meanwhile=meanwhile,
     )
     assert [n for n, *_ in results] == list(range(6))
     assert all(text == big for *_, text in results)
-    assert os.getpid() not in {pid for _, pid, *_ in results}
-    # Without polling, one child would have run during the parent's 1.4 s (0.2 s each).
+    assert sorted(reported) == list(range(6))
+    children = {pid for _, pid, *_ in results} - {os.getpid()}
+    assert len(children) == 1
     started_meanwhile = [n for n, _, started, *_ in results if started < ended[0]]
     assert len(started_meanwhile) >= 3, started_meanwhile
+
+
+def test_the_parent_takes_items_too_once_its_own_work_is_done() -> None:
+    results = fork_map(lambda n: (n, os.getpid(), time.sleep(0.3)), list(range(6)), 2)
+    assert [n for n, *_ in results] == list(range(6))
+    pids = [pid for _, pid, _ in results]
+    assert os.getpid() in pids and len(set(pids)) == 2
+
+
+def test_too_many_items_for_the_queue_are_refused() -> None:
+    with pytest.raises(ValueError, match="chunks"):
+        fork_map(lambda n: n, range(MAX_ITEMS + 1), 2)
 
 
 def test_without_workers_everything_runs_here() -> None:
@@ -69,12 +84,18 @@ def test_without_workers_everything_runs_here() -> None:
 
 def test_a_failing_child_or_parent_stops_the_rest() -> None:
     def work(n: int) -> int:
-        if n == 2:
+        if n == 2 and os.getpid() != parent:
             raise ValueError("child broke")
+        if n == 2:
+            raise ValueError("parent broke")
+        time.sleep(0.2)  # the item the child takes first is not known: each may be 2
         return n
 
-    with pytest.raises(WorkerError, match="child broke"):
+    parent = os.getpid()
+    with pytest.raises((WorkerError, ValueError), match="broke") as raised:
         fork_map(work, [1, 2, 3], 3)
+    # A child's failure comes with its traceback; the parent's own is raised as it is.
+    assert isinstance(raised.value, WorkerError) == ("child broke" in str(raised.value))
 
     def broken(poll) -> None:
         raise RuntimeError("parent broke")
