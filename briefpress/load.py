@@ -107,9 +107,12 @@ def parse_file(root: Path, source: str, config: SiteConfig) -> Parsed:
     except ProblemError as exc:
         return None, [Problem(source, exc.line, exc.message)]
     try:
-        return parse_brief(source, text, config, markdown_for(config.html))
+        brief, problems = parse_brief(source, text, config, markdown_for(config.html))
     except RecursionError:
         return None, [Problem(source, None, "nested too deeply to read (lists or quotes)")]
+    if brief is not None:
+        brief.listing_digest  # noqa: B018 - hashed here, in a worker, for the routes' keys
+    return brief, problems
 
 
 @lru_cache(maxsize=2)
