@@ -10,7 +10,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import brief_text
+from conftest import brief_text, page
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -204,6 +204,31 @@ def test_an_update_before_the_date_is_not_a_modification_anywhere(build_site) ->
     feed = jsonlib.loads((out / "feed.json").read_text(encoding="utf-8"))
     assert feed["items"][0]["date_modified"] == "2025-05-01T10:00:00+00:00"
     assert "<updated>2025-05-01T10:00:00+00:00</updated>" in (out / "feed.xml").read_text()
+
+
+def test_open_graph_modified_time_agrees_with_the_modified_filter(build_site) -> None:
+    """article:modified_time appears only for an `updated` later than `date`, as dateModified."""
+    out = build_site(
+        {
+            "content/a.md": brief_text(
+                "Early update", "2025-05-01 10:00", ["A"], updated="2025-04-01 10:00"
+            ),
+            "content/b.md": brief_text(
+                "Same time", "2025-05-02 10:00", ["A"], updated="2025-05-02 10:00"
+            ),
+            "content/c.md": brief_text(
+                "Late update", "2025-05-03 10:00", ["A"], updated="2025-06-01 08:30"
+            ),
+        }
+    )
+
+    def modified_time(url: str) -> str | None:
+        meta = page(out, url).find("meta", property="article:modified_time")
+        return None if meta is None else meta["content"]
+
+    assert modified_time("/2025/05/early-update/") is None
+    assert modified_time("/2025/05/same-time/") is None
+    assert modified_time("/2025/05/late-update/") == "2025-06-01T08:30:00+00:00"
 
 
 @settings(max_examples=1000, deadline=None)

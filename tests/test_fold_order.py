@@ -94,6 +94,8 @@ def test_updated_in_the_repeated_hour_counts_when_later(build_site) -> None:
     out = build_site(files, CONFIG)
     feed = feedparser.parse((out / "feed.xml").read_bytes())
     assert feed.entries[0].updated == "2025-11-02T01:10:00-05:00"
+    meta = page(out, "/2025/11/edited/").find("meta", property="article:modified_time")
+    assert meta["content"] == "2025-11-02T01:10:00-05:00"
 
 
 def make_brief(name: str, utc: str, tags: tuple[str, ...] = ("A",)) -> Brief:
