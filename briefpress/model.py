@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from .brief import Brief
 from .config import SiteConfig
@@ -199,39 +200,32 @@ def _collect_tags(
 ) -> tuple[dict[str, Tag], dict[str, str], list[Problem]]:
     members: dict[str, list[Brief]] = defaultdict(list)
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    where: dict[str, tuple[str, int]] = {}
+    where: dict[str, _TagUse] = {}
     problems: list[Problem] = []
     for brief in briefs:
         lines = brief.tag_lines or (1,) * len(brief.tags)  # a Brief built in code has none
         for name, key, line in zip(brief.tags, brief.tag_keys, lines, strict=True):
             members[key].append(brief)
             spellings[key][name] += 1
-            where.setdefault(key, (brief.source, line))
-    slug_owner: dict[str, str] = {}
+            if key not in where:
+                where[key] = _TagUse(name, brief.source, line)
+    keys_of_slug: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(members):
+        keys_of_slug[slugify(key)].append(key)
     tag_of_key: dict[str, str] = {}
     tags: list[Tag] = []
-    for key in sorted(members):
-        slug = slugify(key)
-        source, line = where[key]
+    for slug, keys in keys_of_slug.items():
         if not slug:
-            message = f"tag '#{key}' has no letters or digits to make a URL from: rename it"
-            problems.append(Problem(source, line, message))
-            continue
-        if slug in slug_owner:
-            other = slug_owner[slug]
-            other_source, other_line = where[other]
-            for (src, ln), name, rival in ((where[key], key, other), (where[other], other, key)):
-                rival_src, rival_ln = where[rival]
-                problems.append(
-                    Problem(
-                        src,
-                        ln,
-                        f"tag '#{name}' and tag '#{rival}' (used in {rival_src}:{rival_ln}) "
-                        f"both make the URL /tags/{slug}/: rename one of them",
-                    )
+            for key in keys:
+                use = where[key]
+                message = (
+                    f"tag '#{use.name}' has no letters or digits to make a URL from: rename it"
                 )
+                problems.append(Problem(use.source, use.line, message))
             continue
-        slug_owner[slug] = key
+        if len(keys) > 1:
+            problems += _tag_clash(slug, [where[key] for key in keys])
+        key = keys[0]  # in a clash the first tag keeps the slug, as before
         tag_of_key[key] = slug
         counts = spellings[key]
         best = max(counts.values())
@@ -239,6 +233,30 @@ def _collect_tags(
         tags.append(Tag(slug, name, tuple(members[key])))
     tags.sort(key=lambda t: (-t.count, tag_key(t.name), t.slug))
     return {t.slug: t for t in tags}, tag_of_key, problems
+
+
+class _TagUse(NamedTuple):
+    """Where a tag is first used, and how it is spelt there."""
+
+    name: str
+    source: str
+    line: int
+
+
+def _tag_clash(slug: str, uses: list[_TagUse]) -> list[Problem]:
+    """One problem per tag whose URL other tags make too, each named as written."""
+    problems = []
+    for use in uses:
+        rivals = [f"tag '#{r.name}' (used in {r.source}:{r.line})" for r in uses if r is not use]
+        if len(rivals) == 1:
+            clash = f"tag '#{use.name}' and {rivals[0]} both make"
+            advice = "rename one of them"
+        else:
+            listed = ", ".join(rivals[:-1]) + " and " + rivals[-1]
+            clash = f"tag '#{use.name}', {listed} all make"
+            advice = "rename all but one of them"
+        problems.append(Problem(use.source, use.line, f"{clash} the URL /tags/{slug}/: {advice}"))
+    return problems
 
 
 def _chronology(briefs: list[Brief]) -> tuple[tuple[Period, ...], tuple[Period, ...]]:

@@ -105,10 +105,26 @@ CASES: list[tuple[str, dict[str, str | bytes], list[str]]] = [
             "content/b.md": "---\ntitle: B\ndate: 2025-01-02\n\ntags: ['C#']\n---\nBody\n",
         },
         [
-            "content/a.md:4: tag '#c++' and tag '#c#' (used in content/b.md:5) both make "
+            "content/a.md:4: tag '#C++' and tag '#C#' (used in content/b.md:5) both make "
             "the URL /tags/c/: rename one of them",
-            "content/b.md:5: tag '#c#' and tag '#c++' (used in content/a.md:4) both make "
+            "content/b.md:5: tag '#C#' and tag '#C++' (used in content/a.md:4) both make "
             "the URL /tags/c/: rename one of them",
+        ],
+    ),
+    (
+        "tag-slug-collision-of-three",
+        {
+            "content/a.md": "---\ntitle: A\ndate: 2025-01-01\ntags: [C++]\n---\nBody\n",
+            "content/b.md": "---\ntitle: B\ndate: 2025-01-02\n\ntags: [C]\n---\nBody\n",
+            "content/c.md": "---\ntitle: C\ndate: 2025-01-03\ntags: [X, 'C#']\n---\nBody\n",
+        },
+        [
+            "content/a.md:4: tag '#C++', tag '#C' (used in content/b.md:5) and tag '#C#' "
+            "(used in content/c.md:4) all make the URL /tags/c/: rename all but one of them",
+            "content/b.md:5: tag '#C', tag '#C#' (used in content/c.md:4) and tag '#C++' "
+            "(used in content/a.md:4) all make the URL /tags/c/: rename all but one of them",
+            "content/c.md:4: tag '#C#', tag '#C' (used in content/b.md:5) and tag '#C++' "
+            "(used in content/a.md:4) all make the URL /tags/c/: rename all but one of them",
         ],
     ),
     (
@@ -119,9 +135,9 @@ CASES: list[tuple[str, dict[str, str | bytes], list[str]]] = [
             "content/b.md": "---\ntitle: B\ndate: 2025-01-02\ntags: ['café 1']\n---\nBody\n",
         },
         [
-            "content/a.md:7: tag '#café_1' and tag '#café 1' (used in content/b.md:4) both "
+            "content/a.md:7: tag '#Café_1' and tag '#café 1' (used in content/b.md:4) both "
             "make the URL /tags/café-1/: rename one of them",
-            "content/b.md:4: tag '#café 1' and tag '#café_1' (used in content/a.md:7) both "
+            "content/b.md:4: tag '#café 1' and tag '#Café_1' (used in content/a.md:7) both "
             "make the URL /tags/café-1/: rename one of them",
         ],
     ),
