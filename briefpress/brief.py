@@ -256,7 +256,7 @@ def parse_brief(
         updated=updated,
         meta=meta,
         tag_lines=tuple(tag_lines),
-        digest=hashlib.blake2b(text.encode(), digest_size=12).hexdigest(),
+        digest=hashlib.sha256(text.encode()).hexdigest()[:24],
         words=count_words(rendered.html),
     )
     return brief, []
