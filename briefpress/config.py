@@ -194,6 +194,27 @@ def _parse(text: str, name: str) -> tuple[SiteConfig, list[Problem], dict[str, i
     return SiteConfig(**values), problems, lines
 
 
+def tag_name_lines(root: Path) -> dict[str, int]:
+    """Line in site.yaml of each `tag_names` entry, by slug, so a warning about one entry
+    can point at it (SiteConfig keeps values, not where they were written). Read again
+    only when a warning needs it; anything unreadable gives no lines."""
+    try:
+        loader = SafeLoader(_read_config_text(root))
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except (BriefpressError, yaml.YAMLError):
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    values = [value for key, value in node.value if key.value == "tag_names"]
+    if not values or not isinstance(values[-1], yaml.MappingNode):
+        return {}
+    lines, _ = _key_lines(values[-1], CONFIG_FILE)
+    return {slugify(tag) or tag: line for tag, line in lines.items()}
+
+
 def _key_lines(node: yaml.MappingNode, name: str) -> tuple[dict[str, int], list[Problem]]:
     """Line of each setting, and a problem for each one written twice (YAML would keep the
     last silently; front matter refuses them too). A repeated key maps to its last line,

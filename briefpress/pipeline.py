@@ -17,7 +17,7 @@ from pathlib import Path
 from . import __version__
 from .brief import Brief
 from .cache import BriefCache, open_cache, save_cache
-from .config import SiteConfig, read_config
+from .config import CONFIG_FILE, SiteConfig, read_config, tag_name_lines
 from .errors import BriefpressError, Problem
 from .load import load_briefs, require_site
 from .model import Site, build_site
@@ -139,17 +139,17 @@ def plan_site(
 ) -> tuple[Site, list[Route], list[Problem], list[Problem]]:
     """Load, model and route: (site, routes, problems, warnings); `strict` counts warnings."""
     site, _, problems = model_site(root, config, options, timer, cache)
-    routes, route_problems, warnings = route_site(site, theme, options, timer)
+    routes, route_problems, warnings = route_site(site, theme, options, timer, root)
     return site, routes, problems + route_problems, warnings
 
 
 def route_site(
-    site: Site, theme: Theme, options: BuildOptions, timer: Timer
+    site: Site, theme: Theme, options: BuildOptions, timer: Timer, root: Path | None = None
 ) -> tuple[list[Route], list[Problem], list[Problem]]:
     """Every page of a modelled site: (routes, problems, warnings); `strict` counts warnings."""
     with timer.stage("routes"):
         routes, problems = plan_routes(site, options.search, theme.lists_show_bodies)
-    warnings = content_warnings(site)
+    warnings = content_warnings(site, root)
     return routes, problems + (warnings if options.strict else []), warnings
 
 
@@ -197,8 +197,8 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
         if cache is not None:
             save_cache(root, cache)
         pages = sum(1 for path in previous.keys if path.endswith(".html"))
-        return BuildReport(site, [], None, out, timer.timings, content_warnings(site), pages)
-    routes, route_problems, warnings = route_site(site, theme, options, timer)
+        return BuildReport(site, [], None, out, timer.timings, content_warnings(site, root), pages)
+    routes, route_problems, warnings = route_site(site, theme, options, timer, root)
     with timer.stage("routes"):
         routes, static_problems = drop_replaced(root, theme, routes)
     problems += route_problems + static_problems
@@ -352,14 +352,15 @@ def render_fingerprint(config: SiteConfig, theme: Theme, options: BuildOptions) 
     return digest.hexdigest()
 
 
-def content_warnings(site: Site) -> list[Problem]:
-    """Things that build but are probably mistakes; `--strict` makes them errors."""
+def content_warnings(site: Site, root: Path | None = None) -> list[Problem]:
+    """Things that build but are probably mistakes; `--strict` makes them errors. With the
+    site's root, a warning about site.yaml names the line of the entry."""
     warnings = []
-    for slug in site.config.tag_names:
-        if slug not in site.tags:
-            warnings.append(
-                Problem("site.yaml", None, f"tag_names: no brief uses a tag with slug '{slug}'")
-            )
+    unused = [slug for slug in site.config.tag_names if slug not in site.tags]
+    lines = tag_name_lines(root) if unused and root is not None else {}
+    for slug in unused:
+        message = f"tag_names: no brief uses a tag with slug '{slug}'"
+        warnings.append(Problem(CONFIG_FILE, lines.get(slug), message))
     for brief in site.briefs:
         if not brief.tags:
             warnings.append(Problem(brief.source, 1, "brief has no tags"))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import REPO, brief_text, page, run_process
+from conftest import MINIMAL_CONFIG, REPO, brief_text, page, run_process
 
 SEED_URL = "/2025/08/washington-prepares-meeting-of-armenian-and-azerbaijani-leaders/"
 SEED_FILE = REPO / "content" / f"{SEED_URL.strip('/')}.md"
@@ -529,6 +529,39 @@ def test_strict_turns_warnings_into_errors(write_site, run_cli) -> None:
     code, _, err = run_cli(["build", "--no-search", "--strict"], root)
     assert code == 1
     assert err.splitlines() == ["content/a.md:1: brief has no tags", "failed: 1 problem"]
+
+
+@pytest.mark.parametrize(
+    ("tag_names", "lines"),
+    [
+        ("tag_names: {usa: USA, Armenia: Armenia, uk: UK}\n", {"usa": 4, "uk": 4}),
+        (
+            "tag_names:\n  usa: USA\n  # a comment\n  Armenia: Armenia\n  UK: U.K.\n",
+            {"usa": 5, "uk": 8},
+        ),
+    ],
+    ids=["flow", "block"],
+)
+def test_an_unused_tag_name_is_reported_on_its_line(write_site, run_cli, tag_names, lines) -> None:
+    config = MINIMAL_CONFIG + tag_names
+    root = write_site({"content/a.md": brief_text("A", "2025-01-01", ["Armenia"])}, config)
+    expected = [
+        f"site.yaml:{lines[slug]}: tag_names: no brief uses a tag with slug '{slug}'"
+        for slug in ("usa", "uk")
+    ]
+    for _ in range(2):  # the second build finds nothing changed and says so from its manifest
+        code, _, err = run_cli(["build", "--no-search"], root)
+        assert code == 0
+        assert [line for line in err.splitlines() if "tag_names" in line] == [
+            f"warning: {line}" for line in expected
+        ]
+    code, _, err = run_cli(["build", "--no-search", "--strict"], root)
+    assert code == 1
+    assert err.splitlines() == [*sorted(expected), "failed: 2 problems"]
+    code, _, err = run_cli(["check"], root)
+    assert [line for line in err.splitlines() if "tag_names" in line] == [
+        f"warning: {line}" for line in expected
+    ]
 
 
 def test_timings_and_cache_flags(write_site, run_cli) -> None:
