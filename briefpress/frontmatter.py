@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -56,19 +57,22 @@ def split_front_matter(text: str) -> FrontMatter:
     if kind is None:
         return FrontMatter({}, {}, text, 1)
     fence = first.rstrip()
-    lines = rest.split("\n")
-    for index, line in enumerate(lines):
-        if line.rstrip() == fence or (kind == "yaml" and line.rstrip() == "..."):
-            source = "\n".join(lines[:index])
-            body = "\n".join(lines[index + 1 :])
+    closers = (fence, "...") if kind == "yaml" else (fence,)
+    start, index = 0, 0  # the line `index` of rest starts at `start`; the body is not split
+    while True:
+        end = rest.find("\n", start)
+        if rest[start : len(rest) if end < 0 else end].rstrip() in closers:
+            source = rest[: max(0, start - 1)]
+            body = "" if end < 0 else rest[end + 1 :]
             body_line = index + 3
             break
-    else:
-        raise ProblemError(
-            f"front matter opened with '{fence}' on line 1 is never closed: "
-            f"add a '{fence}' line after it",
-            1,
-        )
+        if end < 0:
+            raise ProblemError(
+                f"front matter opened with '{fence}' on line 1 is never closed: "
+                f"add a '{fence}' line after it",
+                1,
+            )
+        start, index = end + 1, index + 1
     if kind == "yaml":
         data, key_lines = _parse_yaml(source)
     else:
@@ -117,9 +121,10 @@ def parse_full_yaml(source: str) -> tuple[dict[str, Any], dict[str, int]]:
     return {str(k): v for k, v in data.items()}, key_lines
 
 
-_SIMPLE_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):( +(.*?))? *")
+_SIMPLE_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*))?")
+"""key: value (trailing spaces are then stripped: a lazy `.*?` here tried every length)."""
 _QUOTED = re.compile(r'"([^"\\]*)"|\'([^\']*)\'')
-_PLAIN = re.compile(r"\w(?:[^#:]|:(?! |$))*")
+_PLAIN = re.compile(r"\w[^#:]*(?::(?! |$)[^#:]*)*")
 """A plain scalar of ours: starts with a letter or digit, no comment, no ': ' or final ':'."""
 
 
@@ -137,7 +142,7 @@ def parse_simple_yaml(source: str) -> tuple[dict[str, Any], dict[str, int]] | No
         match = _SIMPLE_LINE.fullmatch(line)
         if match is None or not line.isprintable():
             return None
-        key, value = match[1], match[3]
+        key, value = match[1], (match[2] or "").rstrip(" ")
         if key in data or not value or _is_typed(key):
             return None
         if value[0] == "[" and value[-1] == "]":
@@ -167,8 +172,10 @@ def _simple_scalar(text: str, flow: bool = True) -> str | None:
     return None if _is_typed(text) else text
 
 
+@lru_cache(maxsize=8192)
 def _is_typed(plain: str) -> bool:
-    """Whether YAML reads this plain scalar as anything but a string (a number, true, null)."""
+    """Whether YAML reads this plain scalar as anything but a string (a number, true, null).
+    Remembered: keys and tags come up in brief after brief."""
     table = SafeLoader.yaml_implicit_resolvers
     resolvers = [*table.get(plain[0], ()), *table.get(None, ())]
     return any(regex.match(plain) for _, regex in resolvers)

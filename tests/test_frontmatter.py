@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from briefpress import frontmatter
 from briefpress.errors import ProblemError
 from briefpress.frontmatter import parse_full_yaml, parse_simple_yaml, split_front_matter
 
@@ -183,3 +186,44 @@ def test_usual_front_matter_is_read_without_the_yaml_parser() -> None:
         {"title": 2, "date": 3, "slug": 4, "tags": 5},
     )
     assert parse_simple_yaml("draft: true") is None  # typed values go to YAML
+
+
+def split_by_lines(text: str) -> tuple[str, str, int] | None:
+    """What split_front_matter finds, by splitting every line (it scans to the fence)."""
+    first, _, rest = text.partition("\n")
+    if first.rstrip() not in ("---", "+++"):
+        return None
+    lines = rest.split("\n")
+    for index, line in enumerate(lines):
+        if line.rstrip() in (first.rstrip(), "..." if first.rstrip() == "---" else first):
+            return "\n".join(lines[:index]), "\n".join(lines[index + 1 :]), index + 3
+    return None
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    st.lists(st.sampled_from(["---", "+++", "...", "\n", "a: b", "x = 1", " ", "--- "])).map(
+        "".join
+    )
+)
+def test_the_fence_is_found_as_by_splitting_lines(text: str) -> None:
+    expected = split_by_lines(text)
+    sources: list[str] = []
+
+    def keep(source: str) -> tuple[dict[str, object], dict[str, int]]:
+        sources.append(source)
+        return {}, {}
+
+    with (
+        mock.patch.object(frontmatter, "_parse_yaml", keep),
+        mock.patch.object(frontmatter, "_parse_toml", keep),
+    ):
+        try:
+            found = split_front_matter(text)
+        except ProblemError:
+            assert expected is None and text.partition("\n")[0].rstrip() in ("---", "+++")
+            return
+    if expected is None:
+        assert (found.body, found.body_line, sources) == (text, 1, [])
+    else:
+        assert (sources[0], found.body, found.body_line) == expected
