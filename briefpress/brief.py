@@ -143,6 +143,8 @@ def decode_brief(source: str, raw: bytes) -> str:
         raise ProblemError(
             f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8", line
         ) from None
+    if b"\r" not in raw:  # the usual case, found at memchr speed
+        return text
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
