@@ -10,6 +10,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from bs4 import BeautifulSoup
 from conftest import brief_text, page
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -92,6 +93,65 @@ def test_atom_entry_content_is_full_with_absolute_links(out: Path) -> None:
     assert all(h.startswith(("https://", "mailto:")) for h in hrefs), hrefs
     assert third.summary.startswith("A talk on #Zangezur")
     assert {t.term for t in third.tags} == {"usa", "zangezur"}
+
+
+def test_srcset_urls_in_feeds_are_absolute_with_their_descriptors(build_site) -> None:
+    body = (
+        '<img srcset="/a.png 1x, /b.png 2x" src="/a.png" alt="A">\n\n'
+        "<picture><source srcset='small.png 480w,https://cdn.example.net/big.png 1080w'>"
+        '<img src="/c.png" alt="C"></picture>\n'
+    )
+    out = build_site({"content/x.md": brief("Pictures", "2025-05-01 10:00", ["A"], body)}, CONFIG)
+    page_url = BASE + "2025/05/pictures/"
+    want = {
+        "/a.png 1x, /b.png 2x": "https://example.org/a.png 1x, https://example.org/b.png 2x",
+        "small.png 480w,https://cdn.example.net/big.png 1080w": page_url
+        + "small.png 480w,https://cdn.example.net/big.png 1080w",
+    }
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    atom = ET.parse(out / "feed.xml").find("a:entry/a:content", ns).text
+    json_html = json.loads((out / "feed.json").read_text(encoding="utf-8"))["items"][0]
+    for html in (atom, json_html["content_html"]):
+        soup = BeautifulSoup(html, "html.parser")
+        assert [tag["srcset"] for tag in soup.select("[srcset]")] == list(want.values())
+        assert [img["src"] for img in soup.select("img")] == [
+            "https://example.org/a.png",
+            "https://example.org/c.png",
+        ]
+
+
+@pytest.mark.parametrize(
+    ("srcset", "expected"),
+    [
+        ("/a.png", "https://example.org/a.png"),
+        ("/a.png 1x,/b.png 2x", "https://example.org/a.png 1x,https://example.org/b.png 2x"),
+        (" /a.png  1.5x , b.png 2x ", " https://example.org/a.png  1.5x , P/b.png 2x "),
+        (
+            "/a.png?w=1,2 1x, /b.png 2x",
+            "https://example.org/a.png?w=1,2 1x, https://example.org/b.png 2x",
+        ),
+        ("/a.png 1x,", "https://example.org/a.png 1x,"),
+        ("//cdn.example.net/a.png 1x", "https://cdn.example.net/a.png 1x"),
+        (
+            "http://x.org/a.png 1x, ../up.png 2x",
+            "http://x.org/a.png 1x, https://example.org/2025/05/up.png 2x",
+        ),
+    ],
+    ids=[
+        "one",
+        "no-spaces",
+        "spaces",
+        "comma-in-url",
+        "trailing-comma",
+        "scheme-relative",
+        "relative",
+    ],
+)
+def test_absolute_links_of_a_srcset(srcset: str, expected: str) -> None:
+    page_url = "https://example.org/2025/05/pictures/"
+    expected = expected.replace("P/", page_url)
+    html = f'<img alt="" srcset="{srcset}">'
+    assert feeds.absolute_links(html, page_url) == f'<img alt="" srcset="{expected}">'
 
 
 def test_titles_are_escaped_and_round_trip(out: Path) -> None:
