@@ -81,8 +81,8 @@ def fork_map(
             if done:
                 done(index)
         return results
-    gc.collect()
-    gc.freeze()  # keep the collector from touching (and so copying) shared pages
+    gc.freeze()  # keep the collector from touching (and so copying) shared pages; no
+    # collection first: 50 ms at 10k briefs, and unfreeze() hands any garbage back to it
     try:
         with _Workers(func, items, min(workers, len(items)) - 1, done) as team:
             if meanwhile:
