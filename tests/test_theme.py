@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -67,6 +68,25 @@ def test_every_page_has_landmarks_skip_link_and_head_tags(out: Path) -> None:
         assert nav == ["Latest", "Archive", "Tags", "Search"], name
         box = soup.select_one("form.site-search input[type=search]")
         assert soup.find("label", attrs={"for": box["id"]}), name
+
+
+def test_every_page_links_the_theme_favicon(out: Path) -> None:
+    """SPEC §1: the theme's static/ holds its icon; every page names it under the base path."""
+    icon = (out / "favicon.svg").read_bytes()
+    assert icon == (THEME / "static" / "favicon.svg").read_bytes()
+    assert len(icon) < 1000 and ET.fromstring(icon).tag == "{http://www.w3.org/2000/svg}svg"
+    for name, soup in html_pages(out):
+        links = soup.select('head link[rel="icon"]')
+        assert [(ln["href"], ln["type"]) for ln in links] == [
+            ("/briefs/favicon.svg", "image/svg+xml")
+        ], name
+
+
+def test_a_site_favicon_replaces_the_themes(build_site) -> None:
+    own = '<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"/></svg>'
+    out = build_site({**BRIEFS, "static/favicon.svg": own}, CONFIG)
+    assert (out / "favicon.svg").read_text(encoding="utf-8") == own
+    assert page(out, "/").find("link", rel="icon")["href"] == "/briefs/favicon.svg"
 
 
 def test_home_leads_with_the_newest_brief_then_groups_by_day(out: Path) -> None:
