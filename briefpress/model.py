@@ -144,10 +144,10 @@ def build_site(
     now = now or dt.datetime.now(dt.UTC)
     published: list[Brief] = []
     scheduled: list[Brief] = []
-    skipped_drafts = 0
+    left_drafts: list[Brief] = []
     for brief in briefs:
         if brief.draft and not drafts:
-            skipped_drafts += 1
+            left_drafts.append(brief)
         elif instant(brief.date) > instant(now) and not future:
             scheduled.append(brief)
         else:
@@ -155,7 +155,7 @@ def build_site(
     published.sort(key=lambda b: (instant(b.date), b.source), reverse=True)
     scheduled.sort(key=lambda b: (instant(b.date), b.source))
 
-    problems = _url_collisions(published)
+    problems = _url_collisions(published, scheduled, left_drafts)
     tags, tag_of_key, tag_problems = _collect_tags(published, config)
     problems += tag_problems
     years, months = _chronology(published)
@@ -167,23 +167,33 @@ def build_site(
         years=years,
         months=months,
         scheduled=tuple(scheduled),
-        drafts=skipped_drafts,
+        drafts=len(left_drafts),
         _position=position,
         _tag_of_key=tag_of_key,
     )
     return site, problems
 
 
-def _url_collisions(briefs: list[Brief]) -> list[Problem]:
+def _url_collisions(
+    published: list[Brief], scheduled: list[Brief], drafts: list[Brief]
+) -> list[Problem]:
+    """Briefs that share a URL, also those this build leaves out: a scheduled brief would
+    break the build on the day it comes out, a draft the first `--drafts` build."""
     by_url: dict[str, list[Brief]] = defaultdict(list)
-    for brief in briefs:
-        by_url[brief.url].append(brief)
+    for group in (published, scheduled, drafts):
+        for brief in group:
+            by_url[brief.url].append(brief)
+    left_out = {b.source: "scheduled" for b in scheduled} | {b.source: "draft" for b in drafts}
     problems = []
     for url, owners in by_url.items():
         if len(owners) > 1:
-            names = sorted(b.source for b in owners)
+            owners.sort(key=lambda b: b.source)
             for brief in owners:
-                others = ", ".join(n for n in names if n != brief.source)
+                others = ", ".join(
+                    _named(other, left_out.get(other.source))
+                    for other in owners
+                    if other is not brief
+                )
                 problems.append(
                     Problem(
                         brief.source,
@@ -193,6 +203,15 @@ def _url_collisions(briefs: list[Brief]) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def _named(brief: Brief, left_out: str | None) -> str:
+    """A brief's file, and why this build does not publish it when it does not."""
+    if left_out == "draft":
+        return f"{brief.source} (a draft)"
+    if left_out == "scheduled":
+        return f"{brief.source} (scheduled for {brief.date.isoformat(timespec='minutes')})"
+    return brief.source
 
 
 def _collect_tags(

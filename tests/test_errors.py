@@ -142,6 +142,36 @@ CASES: list[tuple[str, dict[str, str | bytes], list[str]]] = [
         ],
     ),
     (
+        "url-collision-with-a-scheduled-brief",
+        {
+            "site.yaml": "base_url: https://example.org/\npermalink: /{slug}/\n",
+            "content/a.md": brief_text("Budget", "2025-01-01"),
+            "content/b.md": brief_text("Budget", "2999-01-01 10:00"),
+        },
+        [
+            "content/a.md:1: URL /budget/ is also the URL of content/b.md (scheduled for "
+            "2999-01-01T10:00+00:00): give one of them another `slug:` or title",
+            "content/b.md:1: URL /budget/ is also the URL of content/a.md: give one of them "
+            "another `slug:` or title",
+        ],
+    ),
+    (
+        "url-collision-with-a-draft",
+        {
+            "content/a.md": brief_text("Same Title", "2025-01-01"),
+            "content/b.md": brief_text("Same title!", "2025-01-20", draft="true"),
+            "content/c.md": brief_text("Same title?", "2025-01-21", draft="true"),
+        },
+        [
+            "content/a.md:1: URL /2025/01/same-title/ is also the URL of content/b.md (a draft), "
+            "content/c.md (a draft): give one of them another `slug:` or title",
+            "content/b.md:1: URL /2025/01/same-title/ is also the URL of content/a.md, "
+            "content/c.md (a draft): give one of them another `slug:` or title",
+            "content/c.md:1: URL /2025/01/same-title/ is also the URL of content/a.md, "
+            "content/b.md (a draft): give one of them another `slug:` or title",
+        ],
+    ),
+    (
         "url-collision",
         {
             "content/a.md": brief_text("Same Title", "2025-01-01"),
