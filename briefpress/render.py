@@ -99,19 +99,23 @@ class MacroCache:
         self._made: dict[tuple[object, ...], tuple[tuple[object, ...], Markup]] = {}
 
     def __call__(self, macro: Callable[..., Markup], *args: object, **kwargs: object) -> Markup:
-        values = (macro, *args, *(part for item in sorted(kwargs.items()) for part in item))
-        key = tuple(v if isinstance(v, _PLAIN) else id(v) for v in values)
+        values = (*args, *[part for item in sorted(kwargs.items()) for part in item])
+        key = (id(macro), *[v if type(v) in _PLAIN else id(v) for v in values])
         made = self._made.get(key)
         if made is None:
             piece = macro(*args, **kwargs)
-            made = self._made[key] = (values, piece if type(piece) is Markup else Markup(piece))
+            made = self._made[key] = (
+                (macro, values),
+                piece if type(piece) is Markup else Markup(piece),
+            )
         return made[1]
 
     def clear(self) -> None:
         self._made.clear()
 
 
-_PLAIN = (str, int, float, bool, type(None))
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+"""Types of arguments told apart by value (exactly these: a subclass goes by identity)."""
 
 
 class _Context(jinja2.runtime.Context):
