@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from .brief import WORDS_PER_MINUTE, Brief
@@ -222,6 +222,11 @@ class Strings:
 
     language: str
     table: Table
+    _formatted: dict[tuple[int, int, int, int, int, str], str] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+    """format_date's texts by wall-clock minute and style: the same days and times come up
+    on page after page."""
 
     def text(self, key: str, count: int | None = None) -> str:
         """t('archive') -> 'Archive'; t('n_briefs', 3) -> '3 briefs' in the right plural form."""
@@ -236,6 +241,13 @@ class Strings:
 
     def format_date(self, moment: dt.datetime, style: str = "long") -> str:
         """Styles: long (with time), day, weekday (day with its weekday), month, time."""
+        key = (moment.year, moment.month, moment.day, moment.hour, moment.minute, style)
+        text = self._formatted.get(key)
+        if text is None:
+            text = self._formatted[key] = self._format_date(moment, style)
+        return text
+
+    def _format_date(self, moment: dt.datetime, style: str) -> str:
         time = f"{moment.hour:02d}:{moment.minute:02d}"
         if style == "time":
             return time
