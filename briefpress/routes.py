@@ -93,7 +93,7 @@ def plan_routes(
     if lists_show_bodies:
         routes = [_keyed_on_bodies(route, site) for route in routes]
     routes += _extras(site, routes)
-    return routes, _clashes(routes)
+    return routes, _clashes(routes) + _scheduled_clashes(site, routes)
 
 
 def _route(
@@ -266,6 +266,27 @@ _BUILTIN_OWNERS = {
 }
 
 
+def _scheduled_clashes(site: Site, routes: list[Route]) -> list[Problem]:
+    """A scheduled brief at a generated page's URL: the build that publishes it would fail
+    (on the day, in CI), so it fails now."""
+    generated = {route.output: route for route in routes if route.template != "brief.html"}
+    problems = []
+    for brief in site.scheduled:
+        other = generated.get(Route(brief.url, "brief.html").output)
+        if other is not None:
+            problems.append(_clash_problem(brief.source, brief.url, other))
+    return problems
+
+
+def _clash_problem(source: str, url: str, other: Route) -> Problem:
+    what = _BUILTIN_OWNERS.get(other.template, other.url)
+    return Problem(
+        source,
+        1,
+        f"URL {url} is also {what}: give this brief another `slug:` or change `permalink`",
+    )
+
+
 def _clashes(routes: list[Route]) -> list[Problem]:
     """A brief whose permalink lands on another page (e.g. /tags/) is an error."""
     owner: dict[str, Route] = {}
@@ -278,13 +299,5 @@ def _clashes(routes: list[Route]) -> list[Problem]:
             continue  # two briefs with one URL: model.build_site names both files
         for mine, theirs in ((route, other), (other, route)):
             if mine.template == "brief.html":
-                what = _BUILTIN_OWNERS.get(theirs.template, theirs.url)
-                problems.append(
-                    Problem(
-                        mine.sources[0],
-                        1,
-                        f"URL {mine.url} is also {what}: give this brief another `slug:` "
-                        "or change `permalink`",
-                    )
-                )
+                problems.append(_clash_problem(mine.sources[0], mine.url, theirs))
     return problems

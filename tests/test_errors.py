@@ -221,6 +221,18 @@ CASES: list[tuple[str, dict[str, str | bytes], list[str]]] = [
         ],
     ),
     (
+        "permalink-clash-scheduled",
+        {
+            "site.yaml": "base_url: https://example.org/\npermalink: /{slug}/\n",
+            "content/a.md": "---\ntitle: A\ndate: 2025-01-01\ntags: [x]\n---\nBody\n",
+            "content/x.md": "---\ntitle: X\ndate: 2999-01-01\nslug: archive\n---\nBody\n",
+        },
+        [
+            "content/x.md:1: URL /archive/ is also the archive: give this brief another "
+            "`slug:` or change `permalink`"
+        ],
+    ),
+    (
         "template-syntax",
         {
             "site.yaml": "base_url: https://example.org/\ntheme: mine\n",
