@@ -295,7 +295,9 @@ def render_and_write(
     Large builds render the list pages in this process while forked workers that share the
     loaded site render the briefs' own pages, which this process then helps with: a list
     page touches every brief it shows, and a worker that touches a brief (even to read
-    it) copies the memory it lives in.
+    it) copies the memory it lives in. The Atom feeds (a few dozen briefs each) come last
+    in the workers' queue: a theme whose brief pages are quick leaves a worker free for
+    them while this process still renders lists.
     """
     todo = [route for route in routes if not writer.reuse(route.output, route.key)]
     renderer.prepare()
@@ -305,6 +307,10 @@ def render_and_write(
         workers = 1
     size = max(1, min(RENDER_CHUNK, -(-len(pages) // (workers * 4))))  # to end together
     chunks = [pages[i : i + size] for i in range(0, len(pages), size)]  # runs of neighbours
+    feeds = [route for route in lists if route.template == "atom"]
+    if feeds and workers > 1:  # first in the workers' queue, as one (they share entries)
+        lists = [route for route in lists if route.template != "atom"]
+        chunks.insert(0, feeds)
     problems: list[Problem] = []
     done = count_done([*chunks, lists], partial(progress, "render") if progress else None)
 
