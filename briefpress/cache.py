@@ -33,7 +33,7 @@ class BriefCache:
         if entry is None:
             return None
         try:
-            stat = os.stat(os.path.join(root, source))  # not pathlib: 10,000 calls per build
+            stat = os.stat(f"{root}/{source}")  # not pathlib nor join: 10,000 calls a build
         except OSError:
             return None
         if (stat.st_size, stat.st_mtime_ns) != entry[:2]:

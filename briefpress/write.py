@@ -56,10 +56,8 @@ class Manifest:
 
     def is_intact(self, out: Path) -> bool:
         """Every file the manifest lists is still there (nobody deleted part of the site)."""
-        folder = str(out)
-        return bool(self.files) and all(
-            os.path.lexists(os.path.join(folder, path)) for path in self.files
-        )
+        prefix = f"{out}/"  # not os.path.join: 10,000 calls on a build that changes nothing
+        return bool(self.files) and all(os.path.lexists(prefix + path) for path in self.files)
 
 
 def check_output_dir(root: Path, out: Path, protected: Iterable[Path]) -> None:
