@@ -141,7 +141,9 @@ class _Workers:
         try:
             made = {}
             while (index := _take(self.queue)) is not None:
-                made[index] = self.func(self.items[index])
+                # Pickled now, while the others work, not all at the end, when they wait.
+                value = self.func(self.items[index])
+                made[index] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
                 os.write(progress, index.to_bytes(4, "little"))
             payload = pickle.dumps(("ok", made), protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException:
@@ -213,7 +215,7 @@ def _finish(pid: int, status: int, result: int) -> dict[int, Any]:
     if kind == "error":
         raise WorkerError(f"worker failed:\n{value}")
     assert isinstance(value, dict)
-    return value
+    return {index: pickle.loads(result) for index, result in value.items()}
 
 
 def _kill(pid: int) -> None:
