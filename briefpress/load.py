@@ -87,7 +87,7 @@ def parse_files(
     if len(sources) < PARALLEL_FROM or workers < 2:
         return [parse_file(root, source, config) for source in sources]
     markdown_for(config.html)  # build the parser once, before forking
-    size = min(250, max(50, len(sources) // (workers * 8)))  # the last ones end together
+    size = min(100, max(25, len(sources) // (workers * 8)))  # the last ones end together
     chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
 
     def parse_chunk(chunk: Sequence[str]) -> list[Parsed]:
