@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .brief import Brief
@@ -22,7 +23,6 @@ from .errors import BriefpressError, Problem
 from .load import load_briefs, require_site
 from .model import Site, build_site
 from .parallel import available_cpus, count_done, fork_map
-from .render import Renderer
 from .routes import Route, plan_routes
 from .statics import collect_static, drop_replaced
 from .themes import Theme, load_theme
@@ -34,6 +34,9 @@ from .write import (
     file_digest,
     read_manifest,
 )
+
+if TYPE_CHECKING:
+    from .render import Renderer  # Jinja is imported only by builds that render
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): called while long stages run."""
@@ -171,6 +174,8 @@ def validate(root: Path, options: BuildOptions) -> Validation:
     config, theme, problems = read_settings(root, options)
     site, routes, found, warnings = plan_site(root, config, theme, options, timer)
     problems += found
+    from .render import Renderer
+
     renderer = Renderer(site, theme, root, options.search)
     for _ in renderer.render_all(routes, problems):
         pass  # rendering is the check; the bytes are not needed
@@ -255,6 +260,8 @@ def write_site(
             writer.abort()  # the output already is this build: leave it as it is
             writer.record_inputs()
             return WriteReport(files=dict(writer.previous.files), keys=pages)
+        from .render import Renderer  # here: a build that finds nothing changed needs no Jinja
+
         renderer = Renderer(site, theme, root, options.search)
         with timer.stage("render+write"):
             render_problems = render_and_write(routes, renderer, writer, workers, progress)
