@@ -15,7 +15,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 from .config import SiteConfig
-from .dates import date_from_filename, parse_date
+from .dates import date_from_filename, instant, parse_date
 from .errors import Problem, ProblemError
 from .frontmatter import split_front_matter
 from .markdown import (
@@ -91,6 +91,18 @@ class Brief:
     def listing_digest(self) -> str:
         """Hash of listing(): the part of a route key for pages that show the brief in a list."""
         return hashlib.blake2b(repr(self.listing()).encode(), digest_size=12).hexdigest()
+
+    @cached_property
+    def modified(self) -> dt.datetime:
+        """When the brief last changed: `updated` when it is a later instant than `date`
+        (feeds, sitemap, JSON-LD and the dateline all say the same)."""
+        updated = self.updated
+        return updated if updated and instant(updated) > instant(self.date) else self.date
+
+    @cached_property
+    def modified_instant(self) -> dt.timedelta:
+        """instant() of `modified`: what pages listing thousands of briefs take the latest of."""
+        return instant(self.modified)
 
     @cached_property
     def tag_keys(self) -> tuple[str, ...]:

@@ -125,3 +125,16 @@ MONTHS_EN = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def instant(moment: dt.datetime) -> dt.timedelta:
+    """The instant of an aware datetime, exactly, as time since the epoch: what to order,
+    compare or subtract dates by. Two datetimes that share a tzinfo (every brief's date is
+    in the site's ZoneInfo) compare by wall-clock time, fold and offset ignored, so in the
+    hour repeated when clocks go back 01:30-04:00 would come after 01:10-05:00. A
+    subtraction across tzinfos goes by UTC offsets and never overflows, unlike
+    astimezone(UTC) at the ends of the calendar."""
+    return moment - _EPOCH

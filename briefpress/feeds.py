@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 from urllib.parse import urljoin
 
@@ -14,7 +15,7 @@ from . import __version__
 from .brief import Brief
 from .config import SiteConfig
 from .dates import rfc3339
-from .model import Site, instant
+from .model import Site
 from .urls import abs_url_for
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -68,7 +69,7 @@ def render_atom(
     config = site.config
     briefs: Sequence[Brief] = context["briefs"]
     self_url = abs_url_for(config, url)
-    updated = max((modified(b) for b in briefs), default=None, key=instant)
+    updated = _latest(briefs)
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{xml_escape(config.language)}"'
@@ -158,7 +159,7 @@ def render_json_feed(site: Site, url: str, context: dict[str, Any]) -> str:
 def render_sitemap(site: Site, url: str, context: dict[str, Any]) -> str:
     """Every page but 404 with a lastmod; pages about the whole site take the newest of all."""
     config = site.config
-    site_modified = max((modified(b) for b in site.briefs), default=None, key=instant)
+    site_modified = _latest(site.briefs)
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
@@ -179,7 +180,16 @@ def page_modified(context: dict[str, Any]) -> dt.datetime | None:
     if isinstance(brief, Brief):
         return modified(brief)
     briefs = context.get("briefs") or ()
-    return max((modified(b) for b in briefs), default=None, key=instant)
+    return _latest(briefs)
+
+
+def _latest(briefs: Sequence[Brief]) -> dt.datetime | None:
+    """The latest `modified` of the briefs (by instant), or None when there are none."""
+    latest = max(briefs, key=_MODIFIED_INSTANT, default=None)
+    return latest.modified if latest is not None else None
+
+
+_MODIFIED_INSTANT = attrgetter("modified_instant")
 
 
 def absolute_links(html: str, page: str) -> str:
@@ -216,5 +226,4 @@ def render_robots(config: SiteConfig) -> str:
 def modified(brief: Brief) -> dt.datetime:
     """When the brief last changed: `updated` when it is later than `date` (feeds, sitemap,
     JSON-LD all say the same)."""
-    updated = brief.updated
-    return updated if updated and instant(updated) > instant(brief.date) else brief.date
+    return brief.modified

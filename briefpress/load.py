@@ -110,8 +110,9 @@ def parse_file(root: Path, source: str, config: SiteConfig) -> Parsed:
         brief, problems = parse_brief(source, text, config, markdown_for(config.html))
     except RecursionError:
         return None, [Problem(source, None, "nested too deeply to read (lists or quotes)")]
-    if brief is not None:
-        brief.listing_digest  # noqa: B018 - hashed here, in a worker, for the routes' keys
+    if brief is not None:  # worked out here, in a worker, for the routes and the sitemap
+        brief.listing_digest  # noqa: B018
+        brief.modified_instant  # noqa: B018
     return brief, problems
 
 

@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from .brief import Brief
 from .config import SiteConfig
+from .dates import instant
 from .errors import Problem
 from .slugs import slugify, tag_key
 
@@ -119,17 +120,6 @@ class Site:
         return self.briefs[0] if self.briefs else None
 
 
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
-def instant(moment: dt.datetime) -> dt.timedelta:
-    """The instant of an aware datetime, exactly, as time since the epoch: what to order,
-    compare or subtract dates by. Two datetimes that share a tzinfo (every brief's date is
-    in the site's ZoneInfo) compare by wall-clock time, fold and offset ignored, so in the
-    hour repeated when clocks go back 01:30-04:00 would come after 01:10-05:00. A
-    subtraction across tzinfos goes by UTC offsets and never overflows, unlike
-    astimezone(UTC) at the ends of the calendar."""
-    return moment - _EPOCH
 
 
 def build_site(
