@@ -9,11 +9,15 @@ from dataclasses import dataclass
 from .brief import Brief
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class MonthCount:
     year: int
     month: int
     count: int
+
+    def __repr__(self) -> str:
+        """Short, and quick: route keys hold the chart of each of hundreds of tag pages."""
+        return f"MonthCount({self.year}-{self.month:02d}: {self.count})"
 
     @property
     def url(self) -> str:
