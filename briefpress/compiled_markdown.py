@@ -30,10 +30,12 @@ ends."""
 _ODD_SPACE = "\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 """Whitespace to Python's str.strip (which markdown-it-py uses) that the Rust port keeps
 (a character class)."""
-_UNREMARKABLE = bytes(c for c in range(0x20, 0x7F) if chr(c) not in "<#\\`|[^!~") + b"\n\t"
+_UNREMARKABLE = bytes(c for c in range(0x20, 0x7F) if chr(c) not in "".join(_OUR_MARKERS))
+_UNREMARKABLE += b"\n\t"
 """Bytes that are neither a marker nor part of one, nor odd whitespace: most of a body,
 dropped in one pass before the remaining characters are looked at."""
-_MARKER_OR_ODD_SPACE = re.compile(f"[<#\\\\\r\0`|{_ODD_SPACE}]")
+_SINGLE_MARKERS = re.escape("".join(marker for marker in _OUR_MARKERS if len(marker) == 1))
+_MARKER_OR_ODD_SPACE = re.compile(f"[{_SINGLE_MARKERS}{_ODD_SPACE}]")
 _BARE_LINE = r"[ \t>]*(?:=+|-+|[*+]|\d{1,9}[.)])[ \t]*(?=\n|\Z)"
 """A setext heading's underline (headings get ids) or thematic break, or an empty list
 item (which the port does not let interrupt a paragraph)."""
