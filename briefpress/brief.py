@@ -19,7 +19,7 @@ from .dates import date_from_filename, instant, parse_date
 from .errors import Problem, ProblemError
 from .frontmatter import split_front_matter
 from .markdown import (
-    count_words,
+    count_words_utf8,
     plain_text,
     render_body,
     split_heading_title,
@@ -257,6 +257,7 @@ def parse_brief(
     if problems or date is None:
         return None, problems
     meta = {k: v for k, v in data.items() if k not in KNOWN_KEYS}
+    body_utf8 = rendered.html.encode()
     brief = Brief(
         source=source,
         title=title,
@@ -264,14 +265,14 @@ def parse_brief(
         slug=slug,
         url=url,
         tags=tuple(tags),
-        body_utf8=rendered.html.encode(),
+        body_utf8=body_utf8,
         summary=summary,
         draft=draft,
         updated=updated,
         meta=meta,
         tag_lines=tuple(tag_lines),
         digest=hashlib.sha256(text.encode()).hexdigest()[:24],
-        words=count_words(rendered.html),
+        words=count_words_utf8(body_utf8),
     )
     return brief, []
 

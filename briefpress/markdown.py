@@ -249,15 +249,17 @@ def plain_text(md: MarkdownIt, source: str) -> str:
     return _inline_text(tokens[0]) if tokens else source
 
 
-_HTML_TAG = re.compile(r"<[^>]+>")
-
-
 def count_words(html: str) -> int:
-    """Words of rendered HTML, markup left out: what str.split() would make of its text,
-    without making the strings (half of the time). Words start where a space does not
-    follow a space; in UTF-8, only ASCII whitespace needs to be looked for, unless the
-    few other characters str.split() breaks at are there."""
-    data = _HTML_TAG.sub(" ", html).encode("utf-8", "surrogatepass")
+    """Words of rendered HTML, markup left out: what str.split() would make of its text."""
+    return count_words_utf8(html.encode("utf-8", "surrogatepass"))
+
+
+def count_words_utf8(html: bytes) -> int:
+    """count_words of HTML as UTF-8 (a brief's body is kept so), without making the
+    strings (half of the time). Words start where a space does not follow a space; in
+    UTF-8, only ASCII whitespace needs to be looked for, unless the few other characters
+    str.split() breaks at are there. Tags are ASCII, never inside a character's bytes."""
+    data = _HTML_TAG.sub(b" ", html)
     others = data.translate(None, _ASCII)
     if others and _OTHER_SPACE.search(others.decode("utf-8", "surrogatepass")):
         return len(data.decode("utf-8", "surrogatepass").split())
@@ -265,6 +267,7 @@ def count_words(html: str) -> int:
     return marks.count(b" w") + marks.startswith(b"w")
 
 
+_HTML_TAG = re.compile(rb"<[^>]+>")
 _ASCII = bytes(range(128))
 _ASCII_SPACE = b" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
 _SPACE_MARKS = bytes(b" "[0] if byte in _ASCII_SPACE else b"w"[0] for byte in range(256))
