@@ -101,7 +101,7 @@ class MacroCache:
         self._made: dict[tuple[object, ...], tuple[tuple[object, ...], Markup]] = {}
 
     def __call__(self, macro: Callable[..., Markup], *args: object, **kwargs: object) -> Markup:
-        values = (*args, *[part for item in sorted(kwargs.items()) for part in item])
+        values = (*args, *[part for item in sorted(kwargs.items()) for part in item]) if kwargs else args
         key = (id(macro), *[v if type(v) in _PLAIN else id(v) for v in values])
         made = self._made.get(key)
         if made is None:
