@@ -200,7 +200,13 @@ def looked_for_one_by_one(body: str) -> bool:
 
 
 @settings(max_examples=1500, deadline=None)
-@given(st.text(st.sampled_from(SCREENED) | st.characters(), max_size=60))
+@given(
+    st.text(
+        # no lone surrogates: none comes from a file, and they have their own test below
+        st.sampled_from(SCREENED) | st.characters(exclude_categories=("Cs",)),
+        max_size=60,
+    )
+)
 @example("text\n***\nmore")
 @example("1)")
 @example("a ~~ b ~ c")
