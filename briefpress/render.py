@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from types import BuiltinMethodType
 from typing import Any
@@ -101,7 +101,9 @@ class MacroCache:
         self._made: dict[tuple[object, ...], tuple[tuple[object, ...], Markup]] = {}
 
     def __call__(self, macro: Callable[..., Markup], *args: object, **kwargs: object) -> Markup:
-        values = (*args, *[part for item in sorted(kwargs.items()) for part in item]) if kwargs else args
+        values = args
+        if kwargs:
+            values = (*args, *[part for item in sorted(kwargs.items()) for part in item])
         key = (id(macro), *[v if type(v) in _PLAIN else id(v) for v in values])
         made = self._made.get(key)
         if made is None:
@@ -121,12 +123,13 @@ _PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 class _Context(jinja2.runtime.Context):
-    """Calls our own helpers (url, t, cached ...) and built-in methods straight away.
+    """Calls our own helpers (url, t, cached ...), macros and built-in methods straight away.
     Jinja's call looks for pass_context markers on every call, which was a fifth of
     rendering a brief's page."""
 
     def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:  # noqa: N805
-        if type(__obj) is BuiltinMethodType:  # brief.date.date(): cannot take a context
+        kind = type(__obj)
+        if kind is BuiltinMethodType or kind is jinja2.runtime.Macro:  # take no context
             plain = True
         else:
             try:
@@ -283,7 +286,7 @@ def make_environment(site: Site, theme: Theme, search: bool = True) -> _Environm
     strings = strings_for(config.language)
     helpers: dict[str, Callable[..., Any]] = {
         "url": cache(partial(url_for, config)),  # the same few thousand paths on every page
-        "abs_url": partial(abs_url_for, config),
+        "abs_url": lru_cache(256)(partial(abs_url_for, config)),  # a page's own, 3 times
     }
     env.globals.update(helpers, site=site, config=config, search_enabled=search, t=strings.text)
     env.plain_helpers.update(helpers.values(), [strings.text])
