@@ -4,10 +4,11 @@
     python bench/run.py --briefs 10000 [--rounds 3] [--no-hugo] [--no-serve] [--no-search]
                         [--peer-theme]
 
---peer-theme builds with bench/peer-theme, the Hugo peer's layouts written as a briefpress
-theme (pages of the same content as Hugo's, where the default theme's pages hold 3.5
-times the bytes: day groups, summaries, tag chips, related briefs, month charts), so the
-engines are compared like for like. Without it, briefpress uses its default theme.
+briefpress builds with its default theme. Each round also makes a cold build with
+bench/peer-theme, the Hugo peer's layouts written as a briefpress theme: pages of the same
+content as Hugo's, where the default theme's pages hold 3.5 times the bytes (day groups,
+summaries, tag chips, related briefs, month charts), so the engines are compared like for
+like. --peer-theme makes every briefpress build use it.
 
 Measures, on the same corpus and interleaved so machine noise hits both tools alike:
 cold build (no cache, no search), warm build (nothing changed), one-edit build, Hugo's
@@ -91,6 +92,11 @@ def run_all(corpus: Path, work: Path, args: argparse.Namespace) -> dict[str, lis
     edit_target = sorted((corpus / "content").rglob("*.md"))[
         len(list((corpus / "content").rglob("*.md"))) // 2
     ]
+    peer = work / "peer"
+    if not args.peer_theme:  # the same content, the Hugo peer's layouts
+        peer.mkdir(exist_ok=True)
+        (peer / "content").symlink_to(corpus / "content", target_is_directory=True)
+        use_theme(peer, "peer")
     for round_no in range(args.rounds):
         print(f"round {round_no + 1}/{args.rounds}", file=sys.stderr)
         if hugo and not args.no_hugo:
@@ -105,6 +111,12 @@ def run_all(corpus: Path, work: Path, args: argparse.Namespace) -> dict[str, lis
         shutil.rmtree(corpus / "site", ignore_errors=True)
         shutil.rmtree(corpus / ".briefpress-cache", ignore_errors=True)
         record(results, "cold (no cache)", timed([*briefpress, "--no-cache"], cwd=corpus))
+        if not args.peer_theme:
+            record(
+                results,
+                "cold (no cache), peer theme",
+                timed([*briefpress, "--no-cache"], cwd=peer, before=lambda: _reset(peer)),
+            )
         record(
             results,
             "cold (writes cache)",

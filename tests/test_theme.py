@@ -282,7 +282,7 @@ def _is_own(url: str) -> bool:
 
 
 def test_the_bench_peer_theme_builds_pages_like_hugos(write_site, run_cli) -> None:
-    """bench/run.py --peer-theme compares engines on the Hugo peer's layouts: keep them working."""
+    """bench/run.py compares engines on the Hugo peer's layouts too: keep them working."""
     root = write_site(
         {
             "content/a.md": brief_text("Alpha talks", "2025-08-06 06:27", ["USA", "Armenia"]),
