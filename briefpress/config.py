@@ -190,7 +190,7 @@ def _parse(text: str, name: str) -> tuple[SiteConfig, list[Problem], dict[str, i
     if "base_url" in values:
         values["base_url"] = _normalise_base_url(values["base_url"])
     if "permalink" in values:
-        values["permalink"] = "/" + values["permalink"].strip("/") + "/"
+        values["permalink"] = _normalise_permalink(values["permalink"])
     return SiteConfig(**values), problems, lines
 
 
@@ -321,6 +321,13 @@ def _check_permalink(value: str) -> str | None:
     if any(part in (".", "..") for part in value.split("/")):
         return "must not contain '.' or '..' segments: every page stays inside the output folder"
     return None
+
+
+def _normalise_permalink(value: str) -> str:
+    """A leading slash, and a trailing one unless the pattern names a file: `/{slug}.html`
+    (Pelican's default) is a page of that name, not a folder holding index.html."""
+    path = "/" + value.strip("/")
+    return path if path.endswith((".html", ".htm")) and not value.endswith("/") else path + "/"
 
 
 def check_base_url(value: str) -> str | None:

@@ -591,3 +591,24 @@ def test_permalink_setting(write_site, run_cli) -> None:
     out = build(run_cli, root)
     assert page(out, "/2025/03/09/a-day/").h1.get_text() == "A day"
     assert brief_urls(page(out, "/")) == ["/2025/03/09/a-day/"]
+
+
+def test_a_permalink_may_name_a_file(write_site, run_cli) -> None:
+    """`/{slug}.html`, Pelican's default: a page of that name, not a folder of it."""
+    root = write_site(
+        {
+            "content/a.md": brief_text("A day", "2025-03-09 23:30", ["USA"]),
+            "content/b.md": brief_text("Next day", "2025-03-10 08:00", ["USA"]),
+        },
+        config="base_url: https://example.org/news/\npermalink: /{year}/{slug}.html\n",
+    )
+    out = build(run_cli, root)
+    assert (out / "2025" / "a-day.html").is_file()
+    assert not (out / "2025" / "a-day.html").is_dir()
+    assert page(out, "/2025/a-day.html").h1.get_text() == "A day"
+    home = [a["href"] for a in page(out, "/").select("main a[href$='.html']")]
+    assert list(dict.fromkeys(home)) == ["/news/2025/next-day.html", "/news/2025/a-day.html"]
+    newer = page(out, "/2025/a-day.html").find("a", rel="next")
+    assert newer["href"] == "/news/2025/next-day.html"
+    sitemap = (out / "sitemap.xml").read_text()
+    assert "<loc>https://example.org/news/2025/a-day.html</loc>" in sitemap
