@@ -11,15 +11,19 @@ from __future__ import annotations
 import argparse
 import os
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from . import __version__
 from .errors import BriefpressError, Problem, UsageError
 from .index import PAGEFIND_DIR
 from .write import MARKER
 
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
+"""Hosts of a base_url left for previewing (the default is http://localhost:8000/)."""
 FILE_MODE = "100644"
 EXECUTABLE_MODE = "100755"
 
@@ -34,6 +38,14 @@ def run_deploy(args: argparse.Namespace) -> int:
     if not args.no_push:
         git.check_remote(args.remote)
     report = build_and_report(BuildOptions(base_url=args.base_url), args.quiet)
+    base_url = report.site.config.base_url
+    if urlsplit(base_url).hostname in _LOCAL_HOSTS:
+        print(
+            f"warning: base_url is {base_url}: the published site's feeds, sitemap and "
+            "canonical links point there; set base_url in site.yaml or pass --base-url "
+            "(e.g. https://USER.github.io/REPO/)",
+            file=sys.stderr,
+        )
     tree = write_tree(git, report.out)
     commit, changed = commit_branch(git, tree, args.branch, args.remote)
     if not args.quiet:

@@ -227,3 +227,15 @@ def test_deploy_outside_a_git_repository(write_site, monkeypatch: pytest.MonkeyP
     assert result.returncode == 1
     assert "not in a git repository" in result.stderr and "Traceback" not in result.stderr
     assert not (root / "site").exists()
+
+
+def test_a_base_url_left_at_localhost_is_warned_about(repo: Path, run_cli) -> None:
+    """The default base_url serves previews; a published site's feeds would point there."""
+    (repo / "site.yaml").write_text("title: Test Briefing\n", encoding="utf-8")
+    code, _, err = run_cli(["deploy", "-q", "--no-push"], repo)
+    assert code == 0, err
+    assert "warning: base_url is http://localhost:8000/" in err and "--base-url" in err
+    url = "https://writer.github.io/briefs/"
+    code, _, err = run_cli(["deploy", "-q", "--no-push", "--base-url", url], repo)
+    assert code == 0, err
+    assert "warning" not in err
