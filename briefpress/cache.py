@@ -42,7 +42,7 @@ class BriefCache:
 
     def put(self, root: Path, source: str, brief: Any) -> None:
         try:
-            stat = (root / source).stat()
+            stat = os.stat(f"{root}/{source}")  # as in get(): once a brief on a first build
         except OSError:
             return
         self.entries[source] = (stat.st_size, stat.st_mtime_ns, brief)
