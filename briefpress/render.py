@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
-from functools import cache, lru_cache, partial
+from functools import cache, cached_property, lru_cache, partial
 from pathlib import Path
 from types import BuiltinMethodType
 from typing import Any
@@ -177,6 +177,36 @@ class _CodeGenerator(jinja2.compiler.CodeGenerator):
         self.writeline(f"from {__name__} import escape")
 
 
+    def visit_Call(
+        self, node: nodes.Call, frame: jinja2.compiler.Frame, forward_caller: bool = False
+    ) -> None:
+        """`url(x)` as `url(x)`, where Jinja writes `context.call(url, x, _block_vars=...)`
+        to find out on each call whether the function wants the context: ours never do
+        (a tenth of rendering a brief's page)."""
+        helper = node.node
+        if (
+            forward_caller
+            or not isinstance(helper, nodes.Name)
+            or helper.ctx != "load"
+            or helper.name not in self.direct
+            or node.kwargs
+            or node.dyn_args
+            or node.dyn_kwargs
+        ):
+            super().visit_Call(node, frame, forward_caller=forward_caller)
+            return
+        self.visit(helper, frame)
+        self.write("(")
+        for index, arg in enumerate(node.args):
+            self.write(", " if index else "")
+            self.visit(arg, frame)
+        self.write(")")
+
+    @cached_property
+    def direct(self) -> set[str]:
+        return self.environment.direct_helpers()
+
+
 class _SiteConstants(jinja2.visitor.NodeTransformer):
     """Puts into the template, when it is compiled, what is the same on every page of the
     build: `config.title`, `search_enabled`, `url('/tags/')`, `t('archive')`. Jinja then
@@ -242,21 +272,30 @@ class _Environment(jinja2.Environment):
         """Globals that stay the same while this environment lives: plain values, objects
         whose attributes are (config), and functions whose result depends on their
         arguments alone (url, t). Calls of these with constant arguments are folded."""
-        self._constants: dict[str, Any] | None = None
+        self._assigned: set[str] | None = None
 
-    def constant_globals(self) -> dict[str, Any]:
-        """The constant globals that no template of the theme assigns (with `set`, `for`,
-        a macro's argument, an import): such a name may mean something else where it is
-        used, even in another template (`include` passes the includer's variables)."""
-        if self._constants is None:
-            assigned: set[str] = set()
+    def assigned_names(self) -> set[str]:
+        """Names some template of the theme assigns (with `set`, `for`, a macro's argument,
+        an import): such a name may mean something else than the global where it is used,
+        even in another template (`include` passes the includer's variables)."""
+        if self._assigned is None:
+            self._assigned = set()
             for name in self.list_templates():
                 with contextlib.suppress(jinja2.TemplateError, UnicodeDecodeError):
-                    assigned |= _assigned_names(self.parse(self.loader.get_source(self, name)[0]))  # type: ignore[union-attr]
-            self._constants = {
-                name: self.globals[name] for name in self.constant_names - assigned
-            }
-        return self._constants
+                    source = self.loader.get_source(self, name)[0]  # type: ignore[union-attr]
+                    self._assigned |= _assigned_names(self.parse(source))
+        return self._assigned
+
+    def constant_globals(self) -> dict[str, Any]:
+        """The constant globals that no template assigns (see constant_names)."""
+        names = self.constant_names - self.assigned_names()
+        return {name: self.globals[name] for name in names}
+
+    def direct_helpers(self) -> set[str]:
+        """Names of plain helpers (url, t, cached ...) that no template assigns: their
+        calls are compiled as plain Python calls (see _CodeGenerator.visit_Call)."""
+        plain = {name for name, value in self.globals.items() if _is_in(value, self.plain_helpers)}
+        return plain - self.assigned_names()
 
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
         """A template's globals as a plain dict, not Jinja's ChainMap over the environment's:
@@ -305,6 +344,13 @@ def make_environment(site: Site, theme: Theme, search: bool = True) -> _Environm
     )
     env.tests["web_url"] = is_web_url
     return env
+
+
+def _is_in(value: object, helpers: set[Callable[..., Any]]) -> bool:
+    try:
+        return value in helpers
+    except TypeError:  # unhashable: not a helper
+        return False
 
 
 def _assigned_names(tree: nodes.Template) -> set[str]:

@@ -56,3 +56,16 @@ def test_every_page_is_the_same_as_without_folding(write_site) -> None:
     plain.env.constant_names = frozenset()
     for route in routes:
         assert folded.render(route) == plain.render(route), route.url
+
+
+def test_helpers_are_called_as_plain_functions(write_site) -> None:
+    """url(x), t(key, n), cached(...) need no context: compiled as plain calls, not
+    through Jinja's context.call, which looks on every call for what a function wants."""
+    root = write_site({"content/a.md": brief_text("Alpha", "2025-01-02T10:00:00Z", ["USA"])})
+    renderer, _ = renderer_for(root)
+    source = "{{ url(path) }} {{ t('n_briefs', count) }} {{ abs_url(path) }}"
+    code = renderer.env.compile(source, raw=True)
+    assert "context.call" not in code
+    page = renderer.env.from_string(source).render(path="/tags/usa/", count=3)
+    assert page == "/tags/usa/ 3 briefs https://example.org/tags/usa/"
+    assert "context.call" in renderer.env.compile("{{ range(3) | list }}{{ cycler(1)() }}", raw=True)
