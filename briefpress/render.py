@@ -395,10 +395,12 @@ def _by_day(briefs: Iterable[Brief]) -> list[tuple[dt.date, list[Brief]]]:
 
 
 def _json_ld(data: Any) -> Markup:
-    """JSON for a <script type="application/ld+json"> block: '<' escaped, so no '</script>'."""
+    """JSON for a <script type="application/ld+json"> block: '<' escaped, so no '</script>'.
+    Keys in the order the template writes them (@context first); dates as RFC 3339, tags
+    as their names."""
     import json
 
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, default=_json_default)
+    text = json.dumps(data, ensure_ascii=False, default=_json_default)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)
 
@@ -406,6 +408,8 @@ def _json_ld(data: Any) -> Markup:
 def _json_default(value: Any) -> str:
     if isinstance(value, dt.datetime):
         return rfc3339(value)
+    if isinstance(value, Tag):
+        return value.name
     return str(value)
 
 
