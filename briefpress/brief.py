@@ -10,9 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-from markdown_it import MarkdownIt
+from typing import TYPE_CHECKING, Any
 
 from .config import SiteConfig
 from .dates import date_from_filename, instant, parse_date
@@ -26,6 +24,9 @@ from .markdown import (
     split_trailing_hashtags,
 )
 from .slugs import slugify, tag_key, title_slug
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 SUMMARY_LENGTH = 280
 WORDS_PER_MINUTE = 220

@@ -6,14 +6,12 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache, partial
 from pathlib import Path
-
-from markdown_it import MarkdownIt
+from typing import TYPE_CHECKING, Any, cast
 
 from .brief import Brief, decode_brief, parse_brief, read_brief_bytes
 from .cache import BriefCache
 from .config import CONFIG_FILE, SiteConfig
 from .errors import Problem, ProblemError, UsageError
-from .markdown import make_markdown
 from .parallel import available_cpus, count_done, fork_map
 
 CONTENT_DIR = "content"
@@ -21,6 +19,9 @@ PARALLEL_FROM = 400
 """Below this many files to parse, a process pool costs more than it saves."""
 
 Parsed = tuple[Brief | None, list[Problem]]
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 
 def require_site(root: Path) -> None:
@@ -86,7 +87,6 @@ def parse_files(
     workers = workers if workers is not None else available_cpus()
     if len(sources) < PARALLEL_FROM or workers < 2:
         return [parse_file(root, source, config) for source in sources]
-    markdown_for(config.html)  # build the parser once, before forking
     size = min(100, max(25, len(sources) // (workers * 8)))  # the last ones end together
     chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
 
@@ -107,7 +107,7 @@ def parse_file(root: Path, source: str, config: SiteConfig) -> Parsed:
     except ProblemError as exc:
         return None, [Problem(source, exc.line, exc.message)]
     try:
-        brief, problems = parse_brief(source, text, config, markdown_for(config.html))
+        brief, problems = parse_brief(source, text, config, _parser_when_needed(config.html))
     except RecursionError:
         return None, [Problem(source, None, "nested too deeply to read (lists or quotes)")]
     if brief is not None:  # worked out here, in a worker, for the routes and the sitemap
@@ -119,4 +119,22 @@ def parse_file(root: Path, source: str, config: SiteConfig) -> Parsed:
 @lru_cache(maxsize=2)
 def markdown_for(allow_html: bool) -> MarkdownIt:
     """One parser per process and setting: building it costs more than parsing a brief."""
+    from .markdown_rules import make_markdown
+
     return make_markdown(allow_html)
+
+
+@lru_cache(maxsize=2)
+def _parser_when_needed(allow_html: bool) -> MarkdownIt:
+    """markdown_for(allow_html), made when a brief first needs it: most never do (their
+    bodies go to compiled_markdown), and importing markdown-it and its plugins was a
+    tenth of a build that finds nothing changed. Each worker makes its own if it needs one."""
+    return cast("MarkdownIt", _LazyParser(allow_html))
+
+
+class _LazyParser:
+    def __init__(self, allow_html: bool) -> None:
+        self.allow_html = allow_html
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(markdown_for(self.allow_html), name)

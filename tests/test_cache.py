@@ -5,6 +5,8 @@ from __future__ import annotations
 import filecmp
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -233,3 +235,24 @@ def test_cache_of_briefs_parsed_by_other_code_is_not_read(monkeypatch, tmp_path:
     dates = parsing / "dates.py"
     dates.write_text(dates.read_text() + "\n# a fix\n")
     assert cache.open_cache(tmp_path, "settings").entries == {}
+
+
+def test_a_build_of_plain_briefs_never_imports_markdown_it(write_site) -> None:
+    """Bodies that compiled_markdown renders need no markdown-it-py, and importing it took
+    longer than a whole build that finds nothing changed: it is imported when needed."""
+    root = write_site(
+        {f"content/b{n}.md": brief_text(f"Brief {n}", "2025-01-02T10:00:00Z") for n in range(3)}
+    )
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from briefpress.pipeline import BuildOptions, build\n"
+        "for _ in range(2):\n"
+        "    build(Path(sys.argv[1]), BuildOptions(search=False))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('markdown_it', 'mdit_py_plugins')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(root)], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]", done.stdout
+    assert (root / "site" / "index.html").is_file()
