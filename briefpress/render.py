@@ -176,7 +176,6 @@ class _CodeGenerator(jinja2.compiler.CodeGenerator):
         super().visit_Template(node, frame)  # type: ignore[arg-type]
         self.writeline(f"from {__name__} import escape")
 
-
     def visit_Call(
         self, node: nodes.Call, frame: jinja2.compiler.Frame, forward_caller: bool = False
     ) -> None:
