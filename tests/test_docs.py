@@ -82,7 +82,7 @@ def test_every_template_variable_is_documented(name: str) -> None:
 def test_every_filter_and_global_is_documented() -> None:
     from briefpress.config import SiteConfig
     from briefpress.model import build_site
-    from briefpress.render import make_environment
+    from briefpress.templating import make_environment
     from briefpress.themes import load_theme
 
     site, _ = build_site([], SiteConfig())

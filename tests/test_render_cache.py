@@ -18,7 +18,8 @@ from briefpress.pipeline import (
     read_site,
     route_site,
 )
-from briefpress.render import MacroCache, Renderer, escape
+from briefpress.render import Renderer
+from briefpress.templating import MacroCache, escape
 
 
 def renderer_for(root: Path) -> tuple[Renderer, list]:
