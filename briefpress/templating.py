@@ -70,13 +70,11 @@ class _Context(jinja2.runtime.Context):
 
     def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:  # noqa: N805
         kind = type(__obj)
-        if kind is BuiltinMethodType or kind is jinja2.runtime.Macro:  # take no context
-            plain = True
-        else:
-            try:
-                plain = __obj in __self.environment.plain_helpers  # type: ignore[attr-defined]
-            except TypeError:  # unhashable: not one of ours
-                plain = False
+        plain = (
+            kind is BuiltinMethodType  # brief.meta.get(...): takes no context
+            or kind is jinja2.runtime.Macro
+            or _is_in(__obj, __self.environment.plain_helpers)  # type: ignore[attr-defined]
+        )
         if not plain:
             return super().call(__obj, *args, **kwargs)
         if kwargs:

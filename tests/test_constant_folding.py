@@ -4,7 +4,7 @@ t('...'), search_enabled) already in them, and show exactly what they showed bef
 from __future__ import annotations
 
 from conftest import brief_text
-from test_render_cache import renderer_for
+from test_render_cache import many_briefs, renderer_for
 
 
 def test_site_constants_become_text_of_the_template(write_site) -> None:
@@ -43,14 +43,7 @@ def test_a_name_a_template_assigns_is_not_folded_anywhere(write_site) -> None:
 
 
 def test_every_page_is_the_same_as_without_folding(write_site) -> None:
-    root = write_site(
-        {
-            f"content/b{n}.md": brief_text(
-                f"Brief {n}", f"2025-0{1 + n % 3}-1{n % 9}T10:00:00Z", ["Armenia", f"T{n % 4}"]
-            )
-            for n in range(12)
-        }
-    )
+    root = write_site(many_briefs(12))
     folded, routes = renderer_for(root)
     plain, _ = renderer_for(root)
     plain.env.constant_names = frozenset()

@@ -33,15 +33,18 @@ def renderer_for(root: Path) -> tuple[Renderer, list]:
     return Renderer(site, theme, root, search=False), routes
 
 
+def many_briefs(count: int) -> dict[str, str]:
+    """Briefs over three months and a few days, sharing tags: lists of several pages."""
+    return {
+        f"content/b{n}.md": brief_text(
+            f"Brief {n}", f"2025-0{1 + n % 3}-1{n % 9}T10:00:00Z", ["Armenia", f"T{n % 4}"]
+        )
+        for n in range(count)
+    }
+
+
 def test_list_pages_are_the_same_as_without_the_cache(write_site) -> None:
-    root = write_site(
-        {
-            f"content/b{n}.md": brief_text(
-                f"Brief {n}", f"2025-0{1 + n % 3}-1{n % 9}T10:00:00Z", ["Armenia", f"T{n % 4}"]
-            )
-            for n in range(24)
-        }
-    )
+    root = write_site(many_briefs(24))
     cached, routes = renderer_for(root)
     plain, _ = renderer_for(root)
     plain.env.globals["cached"] = lambda macro, *args, **kwargs: macro(*args, **kwargs)
