@@ -45,7 +45,11 @@ class MacroCache:
         values = args
         if kwargs:
             values = (*args, *[part for item in sorted(kwargs.items()) for part in item])
-        key = (id(macro), *[v if type(v) in _PLAIN else id(v) for v in values])
+        if len(values) == 1:  # most calls (a brief's page makes eight): no list to build
+            value = values[0]
+            key: tuple[object, ...] = (id(macro), value if type(value) in _PLAIN else id(value))
+        else:
+            key = (id(macro), *[v if type(v) in _PLAIN else id(v) for v in values])
         made = self._made.get(key)
         if made is None:
             piece = macro(*args, **kwargs)
@@ -64,7 +68,8 @@ _PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 class _Context(jinja2.runtime.Context):
-    """Calls our own helpers (url, t, cached ...), macros and built-in methods straight away.
+    """Calls our own helpers (url, t, cached ...), macros, blocks (`self.title()`) and
+    built-in methods straight away.
     Jinja's call looks for pass_context markers on every call, which was a fifth of
     rendering a brief's page."""
 
@@ -73,6 +78,7 @@ class _Context(jinja2.runtime.Context):
         plain = (
             kind is BuiltinMethodType  # brief.meta.get(...): takes no context
             or kind is jinja2.runtime.Macro
+            or kind is jinja2.runtime.BlockReference  # self.title(): the base template's
             or _is_in(__obj, __self.environment.plain_helpers)  # type: ignore[attr-defined]
         )
         if not plain:
@@ -336,9 +342,7 @@ def _json_ld(data: Any) -> Markup:
     """JSON for a <script type="application/ld+json"> block: '<' escaped, so no '</script>'.
     Keys in the order the template writes them (@context first); dates as RFC 3339, tags
     as their names."""
-    import json
-
-    text = json.dumps(data, ensure_ascii=False, default=_json_default)
+    text = "".join(_json_pieces(data, False))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)
 
@@ -349,3 +353,22 @@ def _json_default(value: Any) -> str:
     if isinstance(value, Tag):
         return value.name
     return str(value)
+
+
+def _json_encoder() -> Callable[[Any, bool], Iterable[str]]:
+    """json.dumps(data, ensure_ascii=False, default=_json_default) as a function made once:
+    json.dumps makes an encoder on every call, which was half of the time of a brief's
+    JSON-LD. Without a record of the containers being written, a structure that holds
+    itself (a YAML alias in the front matter) ends in a RecursionError, not a ValueError:
+    the page's problem either way."""
+    from json import encoder
+
+    make = getattr(encoder, "c_make_encoder", None)
+    if make is None:  # no C accelerator: json.dumps's own pure Python
+        return encoder.JSONEncoder(ensure_ascii=False, default=_json_default).iterencode
+    return make(  # type: ignore[no-any-return]
+        None, _json_default, encoder.encode_basestring, None, ": ", ", ", False, False, True
+    )
+
+
+_json_pieces = _json_encoder()
