@@ -98,10 +98,6 @@ class Site:
         """The published brief read from `source` (a path relative to the site root)."""
         return self.briefs[self._position[source]]
 
-    def position_of(self, brief: Brief) -> int:
-        """Where a published brief is in `briefs`."""
-        return self._position[brief.source]
-
     def newer(self, brief: Brief) -> Brief | None:
         index = self._position[brief.source]
         return self.briefs[index - 1] if index > 0 else None

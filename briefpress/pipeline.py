@@ -23,7 +23,7 @@ from .errors import BriefpressError, Problem
 from .load import load_briefs, require_site
 from .model import Site, build_site
 from .parallel import available_cpus, count_done, fork_map
-from .routes import BriefPage, Route, brief_pages, plan_routes
+from .routes import Route, plan_routes
 from .statics import collect_static, drop_replaced
 from .themes import Theme, load_theme
 from .write import (
@@ -151,27 +151,9 @@ def route_site(
 ) -> tuple[list[Route], list[Problem], list[Problem]]:
     """Every page of a modelled site: (routes, problems, warnings); `strict` counts warnings."""
     with timer.stage("routes"):
-        pages = plan_brief_pages(site, options.workers or available_cpus())
-        routes, problems = plan_routes(site, options.search, theme.lists_show_bodies, pages)
+        routes, problems = plan_routes(site, options.search, theme.lists_show_bodies)
     warnings = content_warnings(site, root)
     return routes, problems + (warnings if options.strict else []), warnings
-
-
-def plan_brief_pages(site: Site, workers: int) -> list[BriefPage] | None:
-    """routes.brief_pages of every brief, in forked workers on a big site; None on a small
-    one, where plan_routes works them out itself."""
-    if len(site.briefs) < PARALLEL_ROUTES_FROM or workers < 2:
-        return None
-    site.tag_masks, site.instants  # noqa: B018 (made before forking: shared, not made twice)
-    positions = range(len(site.briefs))
-    size = max(100, len(positions) // (workers * 8))  # the last chunks end together
-    chunks = [positions[i : i + size] for i in range(0, len(positions), size)]
-    results = fork_map(partial(brief_pages, site), chunks, workers)
-    return [page for chunk in results for page in chunk]
-
-
-PARALLEL_ROUTES_FROM = 2000
-"""Below this many briefs, forking workers for their routes costs more than it saves."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ pages whose key is the same as last time.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -72,27 +72,18 @@ class Route:
         return self.template.endswith(".html")
 
 
-BriefPage = tuple[tuple[int, ...], str]
-"""What is costly in the route of a brief's page: the positions of its related briefs
-and its key. Big sites work these out in parallel (see brief_pages)."""
-
-
 def plan_routes(
-    site: Site,
-    search: bool = True,
-    lists_show_bodies: bool = False,
-    brief_pages: Sequence[BriefPage] | None = None,
+    site: Site, search: bool = True, lists_show_bodies: bool = False
 ) -> tuple[list[Route], list[Problem]]:
     """Every page of the site, in a stable order; URL clashes between pages are problems.
 
     A page that lists a brief keys on what lists show of it (Brief.listing), so editing a
     brief's body re-renders only its page and the feeds, unless the theme prints bodies in
-    lists too (`lists_show_bodies`, see themes.Theme). `brief_pages`, one per brief of the
-    site, are what brief_pages() gives; without them they are worked out here.
+    lists too (`lists_show_bodies`, see themes.Theme).
     """
     routes = [
         *_home(site),
-        *_briefs(site, brief_pages),
+        *_briefs(site),
         *_tags(site),
         *_chronology(site),
         *_feeds(site),
@@ -168,50 +159,22 @@ def _home(site: Site) -> Iterator[Route]:
     yield from _list_pages(site, site.briefs, "/", "index.html")
 
 
-def brief_pages(site: Site, positions: Iterable[int]) -> list[BriefPage]:
-    """The BriefPage of each brief at these positions of site.briefs: related briefs are
-    three quarters of the time of a large site's routes, and each brief's are its own
-    business, so forked workers can share them out (pipeline.route_site)."""
-    pages = []
-    for position in positions:
-        route = _brief_route(site, site.briefs[position])
-        related = route.context["related"]
-        pages.append((tuple(site.position_of(other) for other in related), route.key))
-    return pages
-
-
-def _briefs(site: Site, pages: Sequence[BriefPage] | None) -> Iterator[Route]:
-    if pages is None:
-        yield from (_brief_route(site, brief) for brief in site.briefs)
-        return
-    if len(pages) != len(site.briefs):
-        raise ValueError(f"{len(pages)} brief pages for {len(site.briefs)} briefs")
-    briefs = site.briefs
-    for brief, (related, key) in zip(briefs, pages, strict=True):
-        yield _brief_route(site, brief, [briefs[position] for position in related], key)
-
-
-def _brief_route(
-    site: Site, brief: Brief, related: list[Brief] | None = None, key: str | None = None
-) -> Route:
-    """The route of a brief's page; with `related` and `key` as brief_pages() found them."""
-    newer, older = site.newer(brief), site.older(brief)
-    related = site.related(brief) if related is None else related
-    tags = site.tags_of(brief)
-    context = {"brief": brief, "tags": tags, "newer": newer, "older": older, "related": related}
-    shown = [brief, *(b for b in (newer, older) if b is not None), *related]
-    if key is not None:
-        return Route(brief.url, "brief.html", context, tuple(b.source for b in shown), key)
-    return _route(
-        brief.url,
-        "brief.html",
-        context,
-        shown,
-        *(f"{t.slug}:{t.name}:{t.count}" for t in tags),
-        newer is None,
-        older is None,
-        bodies=[brief],
-    )
+def _briefs(site: Site) -> Iterator[Route]:
+    for brief in site.briefs:
+        newer, older = site.newer(brief), site.older(brief)
+        related = site.related(brief)
+        tags = site.tags_of(brief)
+        neighbours = [b for b in (newer, older) if b is not None]
+        yield _route(
+            brief.url,
+            "brief.html",
+            {"brief": brief, "tags": tags, "newer": newer, "older": older, "related": related},
+            [brief, *neighbours, *related],
+            *(f"{t.slug}:{t.name}:{t.count}" for t in tags),
+            newer is None,
+            older is None,
+            bodies=[brief],
+        )
 
 
 def _tags(site: Site) -> Iterator[Route]:

@@ -10,11 +10,9 @@ from conftest import brief_text, page
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefpress import pipeline
 from briefpress.brief import Brief
 from briefpress.config import SiteConfig
 from briefpress.model import Site, build_site, instant
-from briefpress.routes import plan_routes
 
 START = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 NOW = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
@@ -117,23 +115,6 @@ def test_related_stays_fast_with_many_tags() -> None:
     assert time.perf_counter() - started < 1.0
     assert related == reference_related(site, briefs[0])
     assert len(related) == 5
-
-
-def test_brief_routes_worked_out_by_forked_workers_are_the_same(monkeypatch) -> None:
-    """Big sites find each brief's related briefs and route key in forked workers."""
-    briefs = [make_brief(i, i * 7 % 50, [POOL[i % 6], POOL[i % 4]]) for i in range(60)]
-    site = make_site(briefs)
-    serial, _ = plan_routes(site)
-    monkeypatch.setattr(pipeline, "PARALLEL_ROUTES_FROM", 10)
-    pages = pipeline.plan_brief_pages(site, 2)
-    assert pages is not None and len(pages) == 60
-    parallel, _ = plan_routes(site, brief_pages=pages)
-    assert [(r.url, r.key, r.sources, r.context) for r in parallel] == [
-        (r.url, r.key, r.sources, r.context) for r in serial
-    ]
-    assert any(r.context.get("related") for r in parallel)
-    monkeypatch.setattr(pipeline, "PARALLEL_ROUTES_FROM", 61)
-    assert pipeline.plan_brief_pages(site, 2) is None  # a small site: worked out in place
 
 
 def test_brief_page_shows_related_tags_and_json_ld(write_site, run_cli) -> None:
