@@ -23,7 +23,7 @@ from .errors import BriefpressError, Problem
 from .load import load_briefs, require_site
 from .model import Site, build_site
 from .parallel import available_cpus, count_done, fork_map
-from .routes import Route, plan_routes
+from .routes import OPTIONAL, Route, plan_routes
 from .statics import collect_static, drop_replaced
 from .themes import Theme, load_theme
 from .write import (
@@ -151,7 +151,8 @@ def route_site(
 ) -> tuple[list[Route], list[Problem], list[Problem]]:
     """Every page of a modelled site: (routes, problems, warnings); `strict` counts warnings."""
     with timer.stage("routes"):
-        routes, problems = plan_routes(site, options.search, theme.lists_show_bodies)
+        shown = frozenset(name for name in OPTIONAL if theme.mentions(name))
+        routes, problems = plan_routes(site, options.search, theme.lists_show_bodies, shown)
     warnings = content_warnings(site, root)
     return routes, problems + (warnings if options.strict else []), warnings
 

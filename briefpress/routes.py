@@ -72,20 +72,30 @@ class Route:
         return self.template.endswith(".html")
 
 
+OPTIONAL = frozenset({"related", "chart"})
+"""Context values that take time to work out and that a theme need not show: related briefs
+(a third of the routes of a big site) and month charts. Left out (empty) of the pages of
+a theme whose templates never name them (see themes.Theme.mentions)."""
+
+
 def plan_routes(
-    site: Site, search: bool = True, lists_show_bodies: bool = False
+    site: Site,
+    search: bool = True,
+    lists_show_bodies: bool = False,
+    shown: frozenset[str] = OPTIONAL,
 ) -> tuple[list[Route], list[Problem]]:
     """Every page of the site, in a stable order; URL clashes between pages are problems.
 
     A page that lists a brief keys on what lists show of it (Brief.listing), so editing a
     brief's body re-renders only its page and the feeds, unless the theme prints bodies in
-    lists too (`lists_show_bodies`, see themes.Theme).
+    lists too (`lists_show_bodies`, see themes.Theme). `shown`: the OPTIONAL values the
+    theme shows; the others are empty, and page keys do not cover them.
     """
     routes = [
         *_home(site),
-        *_briefs(site),
-        *_tags(site),
-        *_chronology(site),
+        *_briefs(site, "related" in shown),
+        *_tags(site, "chart" in shown),
+        *_chronology(site, "chart" in shown),
         *_feeds(site),
         _route("/search/", "search.html", {"search_enabled": search}, site.briefs[:0], str(search)),
         _route("/404.html", "404.html", {}, (), ""),
@@ -159,10 +169,10 @@ def _home(site: Site) -> Iterator[Route]:
     yield from _list_pages(site, site.briefs, "/", "index.html")
 
 
-def _briefs(site: Site) -> Iterator[Route]:
+def _briefs(site: Site, with_related: bool) -> Iterator[Route]:
     for brief in site.briefs:
         newer, older = site.newer(brief), site.older(brief)
-        related = site.related(brief)
+        related = site.related(brief) if with_related else []
         tags = site.tags_of(brief)
         neighbours = [b for b in (newer, older) if b is not None]
         yield _route(
@@ -177,13 +187,13 @@ def _briefs(site: Site) -> Iterator[Route]:
         )
 
 
-def _tags(site: Site) -> Iterator[Route]:
+def _tags(site: Site, with_chart: bool) -> Iterator[Route]:
     tags = list(site.tags.values())
     yield _route(
         "/tags/", "tags.html", {"tags": tags}, (), *(f"{t.slug}:{t.name}:{t.count}" for t in tags)
     )
     for tag in tags:
-        chart = month_counts(tag.briefs)
+        chart = month_counts(tag.briefs) if with_chart else ()
         yield from _list_pages(site, tag.briefs, tag.url, "tag.html", tag=tag, chart=chart)
         newest = tag.briefs[: site.config.feed_items]
         yield _route(
@@ -196,8 +206,8 @@ def _tags(site: Site) -> Iterator[Route]:
         )
 
 
-def _chronology(site: Site) -> Iterator[Route]:
-    chart = month_counts(site.briefs)
+def _chronology(site: Site, with_chart: bool) -> Iterator[Route]:
+    chart = month_counts(site.briefs) if with_chart else ()
     yield _route(
         "/archive/",
         "archive.html",

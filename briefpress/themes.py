@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -11,6 +12,7 @@ import yaml
 from .errors import BriefpressError, Problem
 
 THEMES_DIR = "themes"
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,22 @@ class Theme:
             for path in folder.rglob("*.html")
             if path.name != "brief.html"
         )
+
+    def mentions(self, name: str) -> bool:
+        """Whether a template of the theme could read the variable `name`. Templates read
+        variables by name only, so a theme that never writes the word cannot: routes
+        leave out what no template shows (a minimal theme shows no related briefs)."""
+        return name in self._words
+
+    @cached_property
+    def _words(self) -> frozenset[str]:
+        """Every identifier written in the theme's templates (any file under templates/)."""
+        words: set[str] = set()
+        for folder in self.template_dirs:
+            for path in folder.rglob("*"):
+                if path.is_file():
+                    words.update(_WORD.findall(path.read_text(encoding="utf-8", errors="replace")))
+        return frozenset(words)
 
     @property
     def static_dirs(self) -> list[Path]:

@@ -10,6 +10,7 @@ from conftest import brief_text, page
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from briefpress import pipeline
 from briefpress.brief import Brief
 from briefpress.config import SiteConfig
 from briefpress.model import Site, build_site, instant
@@ -155,3 +156,33 @@ def test_brief_page_shows_related_tags_and_json_ld(write_site, run_cli) -> None:
     assert data["keywords"] == ["Armenia", "USA"]
     assert data["url"] == "https://example.org/news/2025/08/talks-in-washington-beyond/"
     assert "</" not in scripts[0].string
+
+
+def test_routes_leave_out_related_briefs_and_charts_no_template_names(write_site) -> None:
+    """A theme that never names `related` or `chart` gets none worked out (related briefs
+    are a third of a big site's routes); the default theme gets both."""
+    templates = {
+        name: "{{ page_url }}\n"
+        for name in ("index", "tag", "tags", "archive", "period", "search", "404")
+    }
+    files = {
+        "content/a.md": brief_text("Alpha", "2025-01-01T10:00:00Z", ["Armenia", "USA"]),
+        "content/b.md": brief_text("Beta", "2025-01-02T10:00:00Z", ["Armenia", "USA"]),
+        "themes/plain/templates/brief.html": "{{ brief.title }} {{ newer }}\n",
+        **{f"themes/plain/templates/{name}.html": text for name, text in templates.items()},
+    }
+    options = pipeline.BuildOptions(search=False, cache=False)
+    shown: dict[str, dict[str, object]] = {}
+    for theme in ("plain", "default"):
+        root = write_site(files, f"title: T\ntheme: {theme}\n")
+        config, loaded = pipeline.read_site(root, options)
+        site, _, problems = pipeline.model_site(root, config, options, pipeline.Timer())
+        routes, problems, _ = pipeline.route_site(site, loaded, options, pipeline.Timer())
+        assert problems == []
+        brief = next(r for r in routes if r.template == "brief.html")
+        tag = next(r for r in routes if r.template == "tag.html")
+        shown[theme] = {"related": brief.context["related"], "chart": tag.context["chart"]}
+        assert loaded.mentions("brief") and not loaded.mentions("bri")
+    assert shown["plain"] == {"related": [], "chart": ()}
+    assert [b.title for b in shown["default"]["related"]] in (["Alpha"], ["Beta"])
+    assert shown["default"]["chart"]
