@@ -217,6 +217,8 @@ class _Environment(jinja2.Environment):
         whose attributes are (config), and functions whose result depends on their
         arguments alone (url, t). Calls of these with constant arguments are folded."""
         self._assigned: set[str] | None = None
+        self._parsed: dict[tuple[str | None, str], nodes.Template] = {}
+        """Templates assigned_names parsed, kept for their compilation (see _parse)."""
 
     def assigned_names(self) -> set[str]:
         """Names some template of the theme assigns (with `set`, `for`, a macro's argument,
@@ -227,8 +229,18 @@ class _Environment(jinja2.Environment):
             for name in self.list_templates():
                 with contextlib.suppress(jinja2.TemplateError, UnicodeDecodeError):
                     source = self.loader.get_source(self, name)[0]  # type: ignore[union-attr]
-                    self._assigned |= _assigned_names(self.parse(source))
+                    tree = super()._parse(source, name, None)
+                    self._assigned |= _assigned_names(tree)
+                    self._parsed[name, source] = tree
         return self._assigned
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        """The tree assigned_names made of this source, if it did: parsing every template
+        twice was a third of compiling a theme. Each tree is used once, as compiling
+        changes it (site constants folded in)."""
+        self.assigned_names()  # first: compiling needs them anyway (_SiteConstants)
+        tree = self._parsed.pop((name, source), None)
+        return tree if tree is not None else super()._parse(source, name, filename)
 
     def constant_globals(self) -> dict[str, Any]:
         """The constant globals that no template assigns (see constant_names)."""
