@@ -110,8 +110,7 @@ def parse_file(root: Path, source: str, config: SiteConfig) -> Parsed:
         brief, problems = parse_brief(source, text, config, _parser_when_needed(config.html))
     except RecursionError:
         return None, [Problem(source, None, "nested too deeply to read (lists or quotes)")]
-    if brief is not None:  # worked out here, in a worker, for the model, routes and sitemap
-        brief.tag_keys  # noqa: B018
+    if brief is not None:  # worked out here, in a worker, for the routes and the sitemap
         brief.listing_digest  # noqa: B018
         brief.modified_instant  # noqa: B018
     return brief, problems
