@@ -248,9 +248,9 @@ def timed(
     peak = PeakMemory(process.pid)
     peak.start()
     out, err = process.communicate()
+    seconds = time.perf_counter() - start
     if stdout is not None:
         stdout.append(out.decode(errors="replace"))
-    seconds = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime - usage.ru_utime + after.ru_stime - usage.ru_stime
     peak.stop()

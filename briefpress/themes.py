@@ -30,10 +30,9 @@ class Theme:
         """True when a template other than brief.html prints a body (say, a full-text home
         page): then a body edit changes list pages too, and no shortcut may assume not."""
         return any(
-            "body_html" in path.read_text(encoding="utf-8", errors="replace")
-            for folder in self.template_dirs
-            for path in folder.rglob("*.html")
-            if path.name != "brief.html"
+            "body_html" in text
+            for path, text in self._templates.items()
+            if path.suffix == ".html" and path.name != "brief.html"
         )
 
     def mentions(self, name: str) -> bool:
@@ -44,13 +43,18 @@ class Theme:
 
     @cached_property
     def _words(self) -> frozenset[str]:
-        """Every identifier written in the theme's templates (any file under templates/)."""
-        words: set[str] = set()
-        for folder in self.template_dirs:
-            for path in folder.rglob("*"):
-                if path.is_file():
-                    words.update(_WORD.findall(path.read_text(encoding="utf-8", errors="replace")))
-        return frozenset(words)
+        """Every identifier written in the theme's templates."""
+        return frozenset(word for text in self._templates.values() for word in _WORD.findall(text))
+
+    @cached_property
+    def _templates(self) -> dict[Path, str]:
+        """The text of every file under the theme's templates/ folders, read once."""
+        return {
+            path: path.read_text(encoding="utf-8", errors="replace")
+            for folder in self.template_dirs
+            for path in folder.rglob("*")
+            if path.is_file()
+        }
 
     @property
     def static_dirs(self) -> list[Path]:
