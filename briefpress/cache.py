@@ -73,7 +73,7 @@ PARSING_MODULES = (
     "slugs",
 )
 """Our modules that turn a file into a Brief."""
-_PARSING_LIBRARIES = ("markdown_it", "mdit_py_plugins", "markdown_it_pyrs", "linkify_it", "yaml")
+_PARSING_LIBRARIES = ("markdown_it", "mdit_py_plugins", "pyromark", "linkify_it", "yaml")
 
 
 def parser_fingerprint() -> str:

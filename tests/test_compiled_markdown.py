@@ -13,14 +13,14 @@ from briefpress.compiled_markdown import needs_our_rules, render_simple
 from briefpress.markdown import make_markdown, render_body
 from briefpress.slugs import slugify
 
-pytest.importorskip("markdown_it_pyrs")
+pytest.importorskip("pyromark")
 
 SAMPLE = Path(__file__).parent.parent / "content"
 PROSE = (
     "**ARMENIA.** The minister *endorsed* an agreement, officials said (see the\n"
     "[full report](https://www.gov.example/004370/news)). Prices rose 4.5% and $3 - fine.\n\n"
-    'Second paragraph with ~~struck~~ text, a [site link](/2025/08/x/ "Title") and "quotes".\n\n'
-    "- a list\n- of two\n\n1. ordered\n2. list\n\n> a quote\n\n***\n\n[ref]: /y/\n"
+    'Second paragraph with __strong__ text, a [site link](/2025/08/x/ "Title") and "quotes".\n\n'
+    "- a list\n- of two\n\n1. ordered\n2. list\n\n> a quote\n\n***\n"
 )
 
 
@@ -68,6 +68,12 @@ def test_prose_takes_the_compiled_path() -> None:
         "Text\n+ \nempty item",
         "Windows\r\nline ends",
         "- a list first\n\nthen prose",
+        "One ~tilde~ strikes through in the port",
+        "Two ~~tildes~~ pair otherwise near punctuation",
+        "[a][ref]\n\n[ref]: /x/",
+        "Prose\n\n    indented code at the end",
+        "[*emphasis* at the edge](/x/)",
+        "An entity: AT&amp;T",
         "> a quote first",
         "",
     ],
@@ -75,6 +81,27 @@ def test_prose_takes_the_compiled_path() -> None:
 def test_what_needs_our_rules_is_left_to_our_parser(body: str) -> None:
     assert render_simple(body) is None
     assert_same(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        'He said "yes" to [a "quoted" link](/x/ "its title")',
+        "[an apostrophe](/it's/) in an address, and it's in text",
+        "A [lone percent](/50%off/) and an [escape](/a%20b/), up 9%",
+        "A [link](https://example.org/путь/) with letters of another script in its path",
+    ],
+)
+def test_what_the_port_writes_otherwise_is_written_as_markdown_it_does(body: str) -> None:
+    assert render_simple(body) is not None
+    assert_same(body)
+    assert_same(body, "/repo/")
+
+
+def test_a_host_name_of_other_letters_is_left_to_our_parser() -> None:
+    """markdown-it writes it in punycode, the port percent-encodes it."""
+    assert render_simple("[a](https://пример.рф/x) text") is None
+    assert_same("[a](https://пример.рф/x) text")
 
 
 def test_site_paths_get_the_base_path_once() -> None:
@@ -185,7 +212,7 @@ def test_compiled_and_our_parser_agree(body: str, base_path: str) -> None:
 
 
 SCREENED = [
-    *"<#\\\r\0`|[^~!=-*+.)>123 \t\n\x0b\x0c\x1c\x1f\x85\xa0\u1680\u2005\u2028\u202f\u3000“é"
+    *"<#\\\r\0`|[^~!=-*+.)>123 \t\n&;_:]\x0b\x0c\x1c\x1f\x85\xa0\u1680\u2005\u2028\u202f\u3000“é"
 ]
 
 
@@ -195,8 +222,16 @@ def looked_for_one_by_one(body: str) -> bool:
         "[\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
     )
     bare_line = re.compile(r"^[ \t>]*(?:=+|-+|[*+]|\d{1,9}[.)])[ \t]*$", re.MULTILINE)
-    markers = ("<", "#", "\\", "[^", "\r", "\0", "`", "~~~", "![", "|")
-    return any(m in body for m in markers) or bool(odd_space.search(body) or bare_line.search(body))
+    indented = re.compile(r"^ {4}", re.MULTILINE)
+    entity = re.compile("&#?[0-9A-Za-z]+;")
+    markers = ("<", "#", "\\", "[^", "\r", "\0", "`", "![", "|", "\t", "~")
+    at_link_text_edge = ("[*", "[_", "*]", "_]", "]:")  # emphasis; a reference definition
+    return (
+        any(m in body for m in markers)
+        or ("[" in body and any(m in body for m in at_link_text_edge))
+        or bool(odd_space.search(body) or bare_line.search(body))
+        or bool(indented.search(body) or entity.search(body))
+    )
 
 
 @settings(max_examples=1500, deadline=None)
