@@ -154,9 +154,12 @@ _OTHER_SPACE = re.compile("[\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\
 
 
 def first_paragraph_text(tokens: list[Token]) -> str:
+    """The text of the first paragraph that has any: one of only an image says nothing."""
     for index, token in enumerate(tokens):
         if token.type == "paragraph_open" and index + 1 < len(tokens):
-            return _inline_text(tokens[index + 1]).strip()
+            text = _inline_text(tokens[index + 1]).strip()
+            if text:
+                return text
     return ""
 
 

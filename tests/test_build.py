@@ -175,11 +175,15 @@ def test_summary_from_front_matter_or_first_paragraph(write_site, run_cli) -> No
             "content/a.md": brief_text("A", "2025-01-01", body="Short *first* para.\n\nSecond."),
             "content/b.md": brief_text("B", "2025-01-02", body=long_para),
             "content/c.md": brief_text("C", "2025-01-03", summary="Given summary."),
+            "content/d.md": brief_text(
+                "D", "2025-01-04", body="## Sub\n\n![A map](/map.png)\n\n[](/x/)\n\nReal *para*."
+            ),
         }
     )
     out = build(run_cli, root)
     shown = summaries(page(out, "/"))
     assert shown["/2025/01/a/"] == "Short first para."
+    assert shown["/2025/01/d/"] == "Real para."  # paragraphs of no text are passed over
     assert shown["/2025/01/c/"] == "Given summary."
     cut = shown["/2025/01/b/"]
     assert cut.endswith("…") and 250 <= len(cut) <= 281
