@@ -20,11 +20,10 @@ from .cli import count
 from .config import SiteConfig
 from .errors import BriefpressError, Problem, ProblemError
 from .frontmatter import split_front_matter
-from .index import is_search_path
 from .load import markdown_for, require_site
 from .pipeline import BuildOptions, Validation, validate
 from .statics import plan_static
-from .urls import abs_url_for, url_for
+from .urls import abs_url_for, is_search_path, url_for
 
 _HTML_ADDRESS = re.compile(
     r"""(?<![\w-])(href|src|srcset)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE

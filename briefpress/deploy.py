@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from . import __version__
 from .errors import BriefpressError, Problem, UsageError
-from .index import PAGEFIND_DIR
+from .urls import PAGEFIND_DIR
 from .write import MARKER
 
 _LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}

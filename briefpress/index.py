@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -26,14 +25,8 @@ from pathlib import Path
 from .config import SiteConfig
 from .errors import BriefpressError, Problem
 from .routes import Route
+from .urls import PAGEFIND_DIR
 
-PAGEFIND_DIR = "pagefind"
-_BUNDLE_FOLDER = re.compile(rf"{PAGEFIND_DIR}(-\d{{4}})?")
-
-
-def is_search_path(relpath: str) -> bool:
-    """True for files of the search index: pagefind/... or, on a sharded site, pagefind-YYYY/..."""
-    return _BUNDLE_FOLDER.fullmatch(relpath.lstrip("/").split("/", 1)[0]) is not None
 MANIFEST = "pagefind/bundles.json"
 """Lists the bundles for search.js (newest year first) and their keys for reuse."""
 SHARD_MIN_BRIEFS = 2000

@@ -24,7 +24,6 @@ from .brief import Brief
 from .cache import open_cache, save_cache
 from .config import SiteConfig
 from .errors import BriefpressError, Problem
-from .index import PAGEFIND_DIR
 from .load import find_brief_files, load_briefs, parse_file
 from .model import Site
 from .pipeline import (
@@ -40,6 +39,7 @@ from .render import Renderer
 from .routes import Route
 from .statics import REPLACEABLE, collect_static, drop_replaced
 from .themes import Theme
+from .urls import PAGEFIND_DIR
 from .watch import Changes
 from .write import Manifest, content_digest, file_digest
 

@@ -17,6 +17,7 @@ from .chart import month_counts
 from .errors import Problem
 from .feeds import page_modified
 from .model import Period, Site, Tag
+from .urls import is_search_path
 
 
 @dataclass(frozen=True)
@@ -298,10 +299,17 @@ def _clash_problem(source: str, url: str, other: Route) -> Problem:
 
 
 def _clashes(routes: list[Route]) -> list[Problem]:
-    """A brief whose permalink lands on another page (e.g. /tags/) is an error."""
+    """A brief whose permalink lands on another page (e.g. /tags/), or in the folder of the
+    search index (which would replace it), is an error."""
     owner: dict[str, Route] = {}
     problems = []
     for route in routes:
+        if route.template == "brief.html" and is_search_path(route.output):
+            message = (
+                f"URL {route.url} is in /{route.output.split('/')[0]}/, where the search index"
+                " goes: give this brief another `slug:` or change `permalink`"
+            )
+            problems.append(Problem(route.sources[0], 1, message))
         other = owner.setdefault(route.output, route)
         if other is route:
             continue

@@ -10,6 +10,7 @@ from .config import CONFIG_FILE
 from .errors import BriefpressError, Problem
 from .routes import Route
 from .themes import Theme
+from .urls import is_search_path
 
 SITE_STATIC = "static"
 
@@ -61,6 +62,10 @@ def plan_static(
         if not folder.is_dir():
             continue
         for relpath, path in _walk(folder):
+            if is_search_path(relpath):
+                if routes:  # (alone, for a hash of the inputs: reported by the build's plan)
+                    problems.append(_in_search_folder(root, relpath, path))
+                continue
             route = _route_at(by_url, relpath)
             if route is None:
                 chosen.setdefault(relpath, path)
@@ -129,6 +134,16 @@ def _folder_clash(
             )
     return Problem(
         "themes", None, f"/{output} needs the folder /{folder}/, but the build writes a file there"
+    )
+
+
+def _in_search_folder(root: Path, relpath: str, path: Path) -> Problem:
+    shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    folder = relpath.split("/")[0]
+    return Problem(
+        shown,
+        None,
+        f"/{relpath} is in /{folder}/, where the search index goes: move the file elsewhere",
     )
 
 

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 from .config import SiteConfig
 
 _SAFE = "/:@-._~!$&'()*+,;=%"
+PAGEFIND_DIR = "pagefind"
+_BUNDLE_FOLDER = re.compile(rf"{PAGEFIND_DIR}(-\d{{4}})?")
+
+
+def is_search_path(relpath: str) -> bool:
+    """True for files of the search index: pagefind/... or, on a sharded site, pagefind-YYYY/...
+    No page or static file may be there, search or not: the index would replace it."""
+    return _BUNDLE_FOLDER.fullmatch(relpath.lstrip("/").split("/", 1)[0]) is not None
 
 
 def is_web_url(value: object) -> bool:

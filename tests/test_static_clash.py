@@ -181,3 +181,33 @@ def test_served_static_clash_shows_as_a_problem_until_removed(serve: ServeProces
     finally:
         events.close()
     assert not any("unexpected error" in line for line in serve.lines), serve.lines
+
+
+@pytest.mark.parametrize("search", [True, False])
+def test_nothing_of_the_site_may_go_where_the_search_index_goes(
+    write_site, run_cli, search: bool
+) -> None:
+    """The index replaces pagefind/ (and a sharded site's pagefind-YYYY/): a brief or static
+    file there would be lost without a word, so each is a problem, with search or without."""
+    root = write_site(
+        {
+            "site.yaml": "permalink: /{slug}/\n",
+            "content/a.md": brief_text("A", "2025-01-01", ["X"], slug="pagefind"),
+            "content/b.md": brief_text("B", "2025-01-02", ["X"], slug="pagefind-2024"),
+            "static/pagefind/custom.txt": "mine\n",
+        },
+        config=None,
+    )
+    code, _, err = run_cli(["build", "-q", *([] if search else ["--no-search"])], root)
+    assert code == 1
+    where = "where the search index goes"
+    assert err.splitlines() == [
+        f"content/a.md:1: URL /pagefind/ is in /pagefind/, {where}: give this brief another"
+        " `slug:` or change `permalink`",
+        f"content/b.md:1: URL /pagefind-2024/ is in /pagefind-2024/, {where}: give this brief"
+        " another `slug:` or change `permalink`",
+        f"static/pagefind/custom.txt: /pagefind/custom.txt is in /pagefind/, {where}: move the"
+        " file elsewhere",
+        "failed: 3 problems",
+    ], err
+    assert not (root / "site").exists()
