@@ -135,8 +135,20 @@ def _plain_lines(content: str) -> list[Token]:
     return tokens
 
 
+THEME_IDS = frozenset(
+    {
+        "main", "site-search-q", "related-title", "chart-title", "not-found-label",
+        "not-found-q", "search-form", "search-more", "search-q", "search-results",
+        "search-sort", "search-tag", "search-status",
+    }
+)  # fmt: skip
+"""Element ids of the default theme's pages: a heading of a brief never takes one (a
+`## Main` with id="main" would make the page's HTML invalid and its skip link jump)."""
+
+
 def _heading_id(text: str) -> str:
-    return slugify(text) or "section"
+    slug = slugify(text) or "section"
+    return f"{slug}-section" if slug in THEME_IDS else slug
 
 
 def _prefix_site_paths(state: StateCore) -> None:

@@ -158,6 +158,33 @@ def test_extensions_tables_strikethrough_footnotes_autolinks_heading_ids() -> No
     assert soup.find("h2")["id"] == "second-section"
 
 
+def test_a_heading_never_takes_an_id_of_the_themes_pages() -> None:
+    """A `## Main` with id="main" would repeat <main id="main"> (invalid HTML, and the skip
+    link would jump to the heading)."""
+    soup, _ = render("## Main\n\nText.\n\n## Search results\n\n## Main\n\n## Mainly\n")
+    assert [h["id"] for h in soup.find_all("h2")] == [
+        "main-section",
+        "search-results-section",
+        "main-section-1",
+        "mainly",
+    ]
+
+
+def test_every_id_of_the_default_theme_is_kept_from_headings() -> None:
+    """THEME_IDS must follow the templates: a new id there needs its entry."""
+    from pathlib import Path
+
+    from briefpress.markdown_rules import THEME_IDS
+
+    templates = Path(__file__).parent.parent / "themes" / "default" / "templates"
+    found = {
+        match
+        for path in templates.glob("*.html")
+        for match in re.findall(r'\bid="([^"{]+)"', path.read_text(encoding="utf-8"))
+    }
+    assert found and found <= THEME_IDS, found - THEME_IDS
+
+
 @pytest.mark.parametrize(
     ("base", "expected"),
     [
