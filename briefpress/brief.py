@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 import stat
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -156,9 +158,49 @@ def decode_brief(source: str, raw: bytes) -> str:
         raise ProblemError(
             f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8", line
         ) from None
+    if raw.translate(None, _NOT_C0) or (not text.isascii() and _UNSHOWABLE.search(text)):
+        found = _UNSHOWABLE.search(text)
+        if found is not None:
+            line = text.count("\n", 0, found.start()) + 1
+            raise ProblemError(_unshowable(found[0]) + ": delete it", line)
     if b"\r" not in raw:  # the usual case, found at memchr speed
         return text
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_UNSHOWABLE = re.compile(
+    "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef"
+    + "".join(chr(plane << 16 | low) for plane in range(17) for low in (0xFFFE, 0xFFFF))
+    + "]"
+)
+"""Characters that no HTML page may hold (control characters but whitespace, and
+noncharacters): a browser would show a box, and the page would not be valid HTML."""
+_NOT_C0 = bytes(byte for byte in range(256) if byte >= 0x80 or not _UNSHOWABLE.match(chr(byte)))
+"""Bytes to drop to find, at memchr speed, whether a file has an ASCII control character."""
+
+
+def _unshowable(char: str) -> str:
+    what = "control character" if unicodedata.category(char) == "Cc" else "noncharacter"
+    return f"{what} U+{ord(char):04X}, which a web page cannot show"
+
+
+def unshowable_in(value: object) -> str | None:
+    """The first such character in a front-matter value (YAML writes them as escapes,
+    "\\u0000"), looked for in its text, lists and mappings."""
+    if isinstance(value, str):
+        found = _UNSHOWABLE.search(value)
+        return found[0] if found else None
+    if isinstance(value, list | tuple):
+        values: Iterable[object] = value
+    elif isinstance(value, dict):
+        values = [*value.keys(), *value.values()]
+    else:
+        return None
+    for item in values:
+        char = unshowable_in(item)
+        if char is not None:
+            return char
+    return None
 
 
 def parse_brief(
@@ -182,6 +224,10 @@ def parse_brief(
     # empty stays an error (SPEC §4), and other keys reach brief.meta as written.
     data = {k: v for k, v in data.items() if v is not None or k not in _OPTIONAL_WHEN_EMPTY}
     body = front.body
+    for key, value in data.items():
+        char = unshowable_in(value)
+        if char is not None:
+            problem(f"{key}: {_unshowable(char)}: write it without", lines.get(key))
 
     title_value = data.get("title")
     body_line = front.body_line

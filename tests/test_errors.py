@@ -37,6 +37,27 @@ CASES: list[tuple[str, dict[str, str | bytes], list[str]]] = [
         ["content/x.md:3: looks like a binary file (NUL byte); briefs are UTF-8 text"],
     ),
     (
+        "control-characters",
+        {
+            "content/x.md": '---\ntitle: "A \\u0000 B"\ndate: 2025-01-01\ntags: [a, "b\\a"]\n---\nOK\n',
+            "content/y.md": b"---\ntitle: Y\ndate: 2025-01-01\n---\nOne\n\nBell \x07 here\n",
+            "content/z.md": "---\ntitle: Z\ndate: 2025-01-01\n---\nNext line \x85 and \uffff\n",
+        },
+        [
+            "content/x.md:2: title: control character U+0000, which a web page cannot show: "
+            "write it without",
+            "content/x.md:4: tags: control character U+0007, which a web page cannot show: "
+            "write it without",
+            "content/y.md:7: control character U+0007, which a web page cannot show: delete it",
+            "content/z.md:5: control character U+0085, which a web page cannot show: delete it",
+        ],
+    ),
+    (
+        "noncharacter",
+        {"content/x.md": "---\ntitle: X\ndate: 2025-01-01\n---\nText \U0010fffe\n"},
+        ["content/x.md:5: noncharacter U+10FFFE, which a web page cannot show: delete it"],
+    ),
+    (
         "empty",
         {"content/x.md": ""},
         ["content/x.md:1: file is empty: a brief needs a title and a date"],

@@ -156,7 +156,7 @@ def yaml_cases() -> list[Case]:
         "image is a number": ("---\ntitle: x\ndate: 2025-01-01\nimage: 5\n---\nB\n", 4),
         "source is a mapping": ("---\ntitle: x\ndate: 2025-01-01\nsource: {a: b}\n---\nB\n", 4),
         "summary is a list": ("---\ntitle: x\ndate: 2025-01-01\nsummary: [a]\n---\nB\n", 4),
-        "YAML NUL escape in title": ('---\ntitle: "a\\0b"\ndate: 2025-01-01\n---\nB\n', 0),
+        "YAML NUL escape in title": ('---\ntitle: "a\\0b"\ndate: 2025-01-01\n---\nB\n', 2),
         "1e999 title": ("---\ntitle: 1e999\ndate: 2025-01-01\n---\nB\n", 0),
     }  # fmt: skip
     return [
