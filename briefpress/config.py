@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -335,10 +335,24 @@ def check_base_url(value: str) -> str | None:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return f"'{value}' is not an absolute http(s) URL (e.g. https://user.github.io/repo/)"
+    if any(char.isspace() or not char.isprintable() for char in value):
+        return f"'{value}' has a space or control character, which no URL has (a space is %20)"
+    try:
+        parts.netloc.encode("idna")
+    except UnicodeError:
+        return f"'{value}' has a host name that is not valid in a URL"
     return None
 
 
 def _normalise_base_url(value: str) -> str:
+    """With a trailing slash, and as a URI: letters of other scripts in the path are
+    percent-encoded (so every link, the sitemap and serve see one spelling of it), in the
+    host name written in punycode."""
     parts = urlsplit(value)
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
-    return f"{parts.scheme}://{parts.netloc}{path}"
+    netloc = parts.netloc if parts.netloc.isascii() else parts.netloc.encode("idna").decode()
+    return f"{parts.scheme}://{netloc}{quote(path, safe=_URL_SAFE)}"
+
+
+_URL_SAFE = "/%:@!$&'()*+,;=-._~"
+"""What a URL's path may hold as it is (RFC 3986), % included: escapes stay as written."""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from conftest import brief_text
 
 from briefpress.config import SiteConfig, parse_config, read_config
 from briefpress.errors import BriefpressError
@@ -38,6 +41,22 @@ def test_settings_are_read_and_normalised() -> None:
     assert config.html is False
 
 
+def test_a_base_url_in_other_letters_is_written_as_a_uri(write_site, run_cli) -> None:
+    """One spelling in every link, the sitemap and serve: the percent-encoded one."""
+    config = parse_config("base_url: https://пример.рф/новости\n")
+    assert config.base_url == "https://xn--e1afmkfd.xn--p1ai/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8/"
+    assert config.base_path == "/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8/"
+    root = write_site({"content/a.md": brief_text("A", "2025-01-01", ["Ереван"])})
+    code, _, err = run_cli(["build", "--no-search", "-q", "--base-url", "https://x.org/новости/"], root)
+    assert code == 0, err
+    sitemap = (root / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    locs = re.findall("<loc>([^<]*)</loc>", sitemap)
+    assert locs and all(loc.isascii() and " " not in loc for loc in locs), locs
+    assert "https://x.org/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8/tags/%D0%B5" in sitemap
+    home = (root / "site" / "index.html").read_text(encoding="utf-8")
+    assert 'href="/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8/2025/01/a/"' in home
+
+
 BAD = [
     ("titel: X\n", "site.yaml:1: unknown setting 'titel'; did you mean 'title'?"),
     ("title: T\nper_page: ten\n", "site.yaml:2: per_page: expected int, got str"),
@@ -52,6 +71,11 @@ BAD = [
         "base_url: /briefs/\n",
         "site.yaml:1: base_url: '/briefs/' is not an absolute http(s) URL "
         "(e.g. https://user.github.io/repo/)",
+    ),
+    (
+        "base_url: https://user.github.io/my repo/\n",
+        "site.yaml:1: base_url: 'https://user.github.io/my repo/' has a space or control "
+        "character, which no URL has (a space is %20)",
     ),
     (
         "base_url: ftp://example.org/\n",
@@ -83,6 +107,7 @@ BAD = [
         "zero",
         "bad-timezone",
         "relative-base-url",
+        "base-url-with-a-space",
         "ftp-base-url",
         "bad-placeholder",
         "permalink-without-slug",
