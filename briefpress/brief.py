@@ -141,7 +141,8 @@ def _check_size(size: int) -> None:
     if size > MAX_BRIEF_BYTES:
         raise ProblemError(
             f"file is {size / 1048576:.1f} MB; a brief may be at most "
-            f"{MAX_BRIEF_BYTES // 1048576} MB"
+            f"{MAX_BRIEF_BYTES // 1048576} MB",
+            1,  # (of the whole file, told as an empty or binary file is)
         )
 
 
@@ -347,7 +348,7 @@ def _read_date(
     try:
         from_name = date_from_filename(name, config.tz)
     except ProblemError as exc:
-        problem(exc.message, None)
+        problem(exc.message, 1)  # where a `date:` would go, as for a missing one
         return None
     if from_name is None:
         problem(

@@ -130,8 +130,11 @@ def _port(value: str) -> int:
 
 
 def normalise_argv(argv: Sequence[str]) -> list[str]:
-    """No sub-command means build: `briefpress -q` == `briefpress build -q`."""
+    """No sub-command means build: `briefpress -q` == `briefpress build -q`; and --debug
+    may come before the command (`briefpress --debug serve`), as with git and pip."""
     args = list(argv)
+    if len(args) > 1 and args[0] == "--debug" and args[1] in COMMANDS:
+        args = [args[1], "--debug", *args[2:]]
     if not args or (args[0] not in COMMANDS and args[0] not in ("-h", "--help", "--version")):
         args.insert(0, "build")
     return args

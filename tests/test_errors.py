@@ -223,7 +223,7 @@ CASES: list[tuple[str, dict[str, str | bytes], list[str]]] = [
     (
         "huge",
         {"content/x.md": "---\ntitle: X\ndate: 2025-01-01\n---\n" + "word " * 1_000_000},
-        ["content/x.md: file is 4.8 MB; a brief may be at most 4 MB"],
+        ["content/x.md:1: file is 4.8 MB; a brief may be at most 4 MB"],
     ),
     (
         "config-not-utf8",
@@ -415,6 +415,9 @@ def test_debug_shows_traceback_for_unexpected_error(write_site, run_cli) -> None
     assert code == 1
     assert "unexpected error" in err and "--debug" in err and "Traceback" not in err
     code, _, err = run_cli([*argv, "--debug"], root)
+    assert code == 1
+    assert "Traceback (most recent call last)" in err
+    code, _, err = run_cli(["--debug", *argv], root)  # before the command, as with git
     assert code == 1
     assert "Traceback (most recent call last)" in err
 

@@ -182,7 +182,7 @@ def date_cases() -> list[Case]:
             "file name date 2025-02-30",
             "dates/2025-02-30-name.md",
             b"---\ntitle: N\n---\nB\n",
-            None,
+            1,
         )
     )
     cases.append(Case("updated 31.02.2025", "dates/updated.md",
