@@ -33,7 +33,9 @@ def make_markdown(allow_html: bool) -> MarkdownIt:
     md.core.ruler.at("normalize", _normalize)
     md.inline.terminator_re = _RULE_STARTS
     md.core.ruler.push("site_paths", _prefix_site_paths)
-    md.core.ruler.push("hashtags", _link_hashtags)
+    # Before text_join, which would merge an escaped `\#` or `&#35;` into the text around it:
+    # written so, it is a plain # (as in Hugo and GitHub), not a hashtag.
+    md.core.ruler.before("text_join", "hashtags", _link_hashtags)
     return md
 
 

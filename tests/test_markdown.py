@@ -158,6 +158,14 @@ def test_extensions_tables_strikethrough_footnotes_autolinks_heading_ids() -> No
     assert soup.find("h2")["id"] == "second-section"
 
 
+def test_an_escaped_hash_is_no_hashtag() -> None:
+    """As in Hugo and on GitHub: `\\#word` (or `&#35;word`) is the text #word."""
+    soup, tags = render("Escaped \\#word, &#35;other, and #Real.")
+    assert tags == (("Real", 0),)
+    assert soup.get_text() == "Escaped #word, #other, and #Real.\n"
+    assert [a.get_text() for a in soup.find_all("a")] == ["#Real"]
+
+
 def test_a_heading_never_takes_an_id_of_the_themes_pages() -> None:
     """A `## Main` with id="main" would repeat <main id="main"> (invalid HTML, and the skip
     link would jump to the heading)."""
