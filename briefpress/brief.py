@@ -159,7 +159,9 @@ def decode_brief(source: str, raw: bytes) -> str:
         raise ProblemError(
             f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8", line
         ) from None
-    if raw.translate(None, _NOT_C0) or (not text.isascii() and _UNSHOWABLE.search(text)):
+    if raw.translate(None, _ORDINARY_BYTES) and (
+        raw.translate(None, _NOT_C0) or _UNSHOWABLE_UTF8.search(raw)
+    ):
         found = _UNSHOWABLE.search(text)
         if found is not None:
             line = text.count("\n", 0, found.start()) + 1
@@ -176,8 +178,16 @@ _UNSHOWABLE = re.compile(
 )
 """Characters that no HTML page may hold (control characters but whitespace, and
 noncharacters): a browser would show a box, and the page would not be valid HTML."""
+_UNSHOWABLE_UTF8 = re.compile(
+    rb"\xc2[\x80-\x9f]|\xef\xb7[\x90-\xaf]|\xef\xbf[\xbe\xbf]|[\xf0-\xf4][\x8f\x9f\xaf\xbf]\xbf[\xbe\xbf]"
+)
+"""The same beyond ASCII, in UTF-8: searched for a hundred times faster than the text
+(a class of characters beyond U+FFFF makes Python's regex engine test each one)."""
 _NOT_C0 = bytes(byte for byte in range(256) if byte >= 0x80 or not _UNSHOWABLE.match(chr(byte)))
-"""Bytes to drop to find, at memchr speed, whether a file has an ASCII control character."""
+"""Bytes to drop to find, in one quick pass, whether a file has an ASCII control character."""
+_ORDINARY_BYTES = bytes(byte for byte in _NOT_C0 if byte not in b"\xc2\xef\xf0\xf1\xf2\xf3\xf4")
+"""...and whether it has one, or a byte that starts any other character of _UNSHOWABLE in
+UTF-8 (most texts have neither, and skip the searches)."""
 
 
 def _unshowable(char: str) -> str:
@@ -189,6 +199,8 @@ def unshowable_in(value: object) -> str | None:
     """The first such character in a front-matter value (YAML writes them as escapes,
     "\\u0000"), looked for in its text, lists and mappings."""
     if isinstance(value, str):
+        if value.isprintable():  # the usual case, in C: no control, format or odd character
+            return None
         found = _UNSHOWABLE.search(value)
         return found[0] if found else None
     if isinstance(value, list | tuple):

@@ -304,7 +304,7 @@ def _clashes(routes: list[Route]) -> list[Problem]:
     owner: dict[str, Route] = {}
     problems = []
     for route in routes:
-        if route.template == "brief.html" and is_search_path(route.output):
+        if route.url.startswith("/pagefind") and is_search_path(route.output):
             message = (
                 f"URL {route.url} is in /{route.output.split('/')[0]}/, where the search index"
                 " goes: give this brief another `slug:` or change `permalink`"

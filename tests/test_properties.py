@@ -422,3 +422,24 @@ def test_import_then_build_keeps_the_text_of_each_brief(
 
 def plain_title(page: Path) -> str:
     return BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").h1.get_text()
+
+
+@FAST
+@given(
+    st.text(
+        st.sampled_from([*"a\n\t\x0c\x07\x1b\x7f\x85\x9f\xa0é€\ufdd0\ufdef\ufffe\uffff"])
+        | st.sampled_from(["\U0001f600", "\U0001fffe", "\U0010ffff", "\u2028"]),
+        max_size=30,
+    )
+)
+def test_unshowable_characters_are_found_by_the_quick_byte_checks(text: str) -> None:
+    """decode_brief looks at bytes first; it must find what the text pattern finds."""
+    from briefpress.brief import _UNSHOWABLE
+
+    expected = _UNSHOWABLE.search(text)
+    try:
+        decode_brief("content/x.md", text.encode())
+    except ProblemError as exc:
+        assert expected is not None and f"U+{ord(expected[0]):04X}" in exc.message
+    else:
+        assert expected is None
