@@ -1,7 +1,9 @@
 """Run work in forked children that share the parent's memory (the loaded site).
 
 A process pool would pickle the whole site to every worker; a fork gets it for free,
-copy-on-write. Only the (small) results travel back, pickled through a file.
+copy-on-write. Only the results travel back, each pickled into a file as soon as it is
+made, and read by this process between its own items (not all at the end, when the
+other cores would wait for it).
 
 Children are forked once and take items from a shared queue until it is empty, and this
 process takes items too once its own work is done. Forking a child per item made every
@@ -15,6 +17,7 @@ import gc
 import os
 import pickle
 import selectors
+import struct
 import tempfile
 import traceback
 from collections.abc import Callable, Sequence, Sized
@@ -25,6 +28,11 @@ R = TypeVar("R")
 
 MAX_ITEMS = 16_384
 """The queue is a pipe filled before any child starts: 4 bytes an item in its 64 KiB."""
+_RECORD = struct.Struct("<IIQQ")
+"""A child's report of an item done: item, child, where its pickled result is in the
+child's file (offset, length). Written whole to a pipe (under PIPE_BUF, so never split)."""
+_FAILED = 0xFFFFFFFF
+"""The item number of a record whose result is the child's traceback."""
 
 
 class WorkerError(RuntimeError):
@@ -113,13 +121,17 @@ class _Workers:
         os.set_blocking(self.progress, False)
         self.children: dict[int, int] = {}
         """pid -> the file its pickled results go to."""
+        self.files: list[int] = []
+        """Each child's result file, by child number."""
+        self._partial = b""
         try:
-            for _ in range(children):
+            for number in range(children):
                 result = _result_file()
+                self.files.append(result)
                 pid = os.fork()
                 if pid == 0:  # never returns into the caller's stack
                     os.close(self.progress)
-                    self._child(result, progress_writer)
+                    self._child(number, result, progress_writer)
                 self.children[pid] = result
         finally:
             os.close(progress_writer)
@@ -135,25 +147,25 @@ class _Workers:
         os.close(self.queue)
         os.close(self.progress)
 
-    def _child(self, result: int, progress: int) -> None:
+    def _child(self, number: int, result: int, progress: int) -> None:
         gc.freeze()  # what the parent made since fork_map froze its objects: not ours to scan
         code = 0
+        offset = 0
+
+        def send(index: int, data: bytes) -> None:
+            nonlocal offset
+            _write_all(result, data)
+            os.write(progress, _RECORD.pack(index, number, offset, len(data)))
+            offset += len(data)
+
         try:
-            made = {}
             while (index := _take(self.queue)) is not None:
-                # Pickled now, while the others work, not all at the end, when they wait.
                 value = self.func(self.items[index])
-                made[index] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-                os.write(progress, index.to_bytes(4, "little"))
-            payload = pickle.dumps(("ok", made), protocol=pickle.HIGHEST_PROTOCOL)
+                send(index, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         except BaseException:
-            payload = pickle.dumps(("error", traceback.format_exc()))
+            send(_FAILED, traceback.format_exc().encode())
             code = 1
-        try:
-            with os.fdopen(result, "wb") as out:
-                out.write(payload)
-        finally:
-            os._exit(code)
+        os._exit(code)
 
     def poll(self) -> None:
         """Report the items children have finished since the last poll."""
@@ -176,18 +188,31 @@ class _Workers:
         for pid, result in list(self.children.items()):
             _, status = os.waitpid(pid, 0)
             del self.children[pid]
-            self.made.update(_finish(pid, status, result))
+            os.close(result)
+            if status != 0 and len(self.made) < len(self.items):
+                raise WorkerError(f"worker {pid} died (status {status}) without a result")
+        missing = len(self.items) - len(self.made)
+        if missing:
+            raise WorkerError(f"workers ended with {missing} items not done")
         return [self.made[i] for i in range(len(self.items))]
 
     def _progress_ended(self) -> bool:
+        """Take in the results children have reported; True once every child has ended."""
         try:
-            data = os.read(self.progress, 1 << 16)
+            data = os.read(self.progress, _RECORD.size * 2048)
         except BlockingIOError:
             return False
-        if self.done:
-            for start in range(0, len(data), 4):
-                self.done(int.from_bytes(data[start : start + 4], "little"))
-        return not data
+        data, self._partial = self._partial + data, b""
+        whole = len(data) - len(data) % _RECORD.size
+        data, self._partial = data[:whole], data[whole:]
+        for index, child, offset, length in _RECORD.iter_unpack(data):
+            payload = os.pread(self.files[child], length, offset)
+            if index == _FAILED:
+                raise WorkerError(f"worker failed:\n{payload.decode(errors='replace')}")
+            self.made[index] = pickle.loads(payload)
+            if self.done:
+                self.done(index)
+        return not whole and not self._partial
 
 
 def _take(queue: int) -> int | None:
@@ -205,17 +230,10 @@ def _result_file() -> int:
     return fd
 
 
-def _finish(pid: int, status: int, result: int) -> dict[int, Any]:
-    with os.fdopen(result, "rb") as file:
-        file.seek(0)
-        data = file.read()
-    if not data:
-        raise WorkerError(f"worker {pid} died (status {status}) without a result")
-    kind, value = pickle.loads(data)
-    if kind == "error":
-        raise WorkerError(f"worker failed:\n{value}")
-    assert isinstance(value, dict)
-    return {index: pickle.loads(result) for index, result in value.items()}
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def _kill(pid: int) -> None:

@@ -14,23 +14,29 @@ from briefpress.parallel import MAX_ITEMS, WorkerError, fork_map
 def test_results_in_order_from_children_while_the_parent_works() -> None:
     parent = os.getpid()
     seen: list[tuple[str, int, float]] = []
+    finished: list[int] = []
 
     def meanwhile(poll) -> None:
-        time.sleep(0.5)  # the children are running by now, not waiting for this
+        deadline = time.time() + 60
+        while len(finished) < 4 and time.time() < deadline:  # the children, running by now
+            time.sleep(0.05)
+            poll()
         seen.append(("meanwhile", os.getpid(), time.time()))
 
     results = fork_map(
         lambda n: (n * n, os.getpid(), time.time(), time.sleep(0.5)),
         [1, 2, 3, 4],
         5,
+        done=finished.append,
         meanwhile=meanwhile,
     )
     assert [square for square, *_ in results] == [1, 4, 9, 16]
     assert parent not in {pid for _, pid, *_ in results}
+    assert sorted(finished) == [0, 1, 2, 3]
     assert [(what, pid) for what, pid, _ in seen] == [("meanwhile", parent)]
     meanwhile_ended = seen[0][2]
-    # Children and parent overlapped: every child started before the parent's work ended
-    # (a clock comparison, not a time limit, so a busy machine cannot fail it).
+    # Children and parent overlapped: every child started, and ended, before the parent's
+    # work ended (a clock comparison, not a time limit, so a busy machine cannot fail it).
     assert all(started < meanwhile_ended for _, _, started, _ in results)
 
 
