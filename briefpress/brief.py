@@ -91,9 +91,12 @@ class Brief:
                 self.draft, self.updated, meta, self.reading_minutes)  # fmt: skip
 
     @cached_property
-    def listing_digest(self) -> str:
-        """Hash of listing(): the part of a route key for pages that show the brief in a list."""
-        return hashlib.blake2b(repr(self.listing()).encode(), digest_size=12).hexdigest()
+    def listing_key(self) -> str:
+        """Hash of listing() and the file: the part of a route key for pages that show the
+        brief in a list (made once, in a load worker, for the hundreds of thousands of
+        list entries that routes key on)."""
+        digest = hashlib.blake2b(repr(self.listing()).encode(), digest_size=12).hexdigest()
+        return digest + self.source
 
     @cached_property
     def modified(self) -> dt.datetime:
@@ -179,7 +182,8 @@ _UNSHOWABLE = re.compile(
 """Characters that no HTML page may hold (control characters but whitespace, and
 noncharacters): a browser would show a box, and the page would not be valid HTML."""
 _UNSHOWABLE_UTF8 = re.compile(
-    rb"\xc2[\x80-\x9f]|\xef\xb7[\x90-\xaf]|\xef\xbf[\xbe\xbf]|[\xf0-\xf4][\x8f\x9f\xaf\xbf]\xbf[\xbe\xbf]"
+    rb"\xc2[\x80-\x9f]|\xef\xb7[\x90-\xaf]|\xef\xbf[\xbe\xbf]"
+    rb"|[\xf0-\xf4][\x8f\x9f\xaf\xbf]\xbf[\xbe\xbf]"
 )
 """The same beyond ASCII, in UTF-8: searched for a hundred times faster than the text
 (a class of characters beyond U+FFFF makes Python's regex engine test each one)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 from .brief import Brief
 
@@ -24,11 +25,14 @@ class MonthCount:
         return f"/{self.year:04d}/{self.month:02d}/"
 
 
+_YEAR_MONTH = attrgetter("date.year", "date.month")
+
+
 def month_counts(briefs: Sequence[Brief]) -> tuple[MonthCount, ...]:
     """Briefs per month from the oldest month to the newest, empty months included."""
     if not briefs:
         return ()
-    counts = Counter((b.date.year, b.date.month) for b in briefs)
+    counts = Counter(map(_YEAR_MONTH, briefs))
     first, last = min(counts), max(counts)
     months: list[MonthCount] = []
     year, month = first

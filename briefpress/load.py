@@ -111,7 +111,7 @@ def parse_file(root: Path, source: str, config: SiteConfig) -> Parsed:
     except RecursionError:
         return None, [Problem(source, None, "nested too deeply to read (lists or quotes)")]
     if brief is not None:  # worked out here, in a worker, for the routes and the sitemap
-        brief.listing_digest  # noqa: B018
+        brief.listing_key  # noqa: B018
         brief.modified_instant  # noqa: B018
     return brief, problems
 

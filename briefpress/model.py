@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
@@ -118,8 +118,6 @@ class Site:
     @property
     def newest(self) -> Brief | None:
         return self.briefs[0] if self.briefs else None
-
-
 
 
 def build_site(
@@ -302,6 +300,33 @@ def related_briefs(site: Site, brief: Brief, count: int = RELATED_COUNT) -> list
             if len(chosen) >= count:
                 break
     return chosen
+
+
+def related_positions(
+    site: Site, start: int = 0, stop: int | None = None
+) -> list[tuple[int, ...]]:
+    """related_briefs of site.briefs[start:stop], as positions in site.briefs: what a
+    forked worker sends back (see related_lookup)."""
+    position = site._position
+    return [
+        tuple(position[other.source] for other in related_briefs(site, brief))
+        for brief in site.briefs[start:stop]
+    ]
+
+
+def related_lookup(
+    site: Site, positions: Callable[[], list[tuple[int, ...]]]
+) -> Callable[[Brief], list[Brief]]:
+    """site.related, answered from related_positions(site) (asked for on first use)."""
+    lists: list[list[Brief]] = []
+
+    def related(brief: Brief) -> list[Brief]:
+        if not lists:
+            briefs = site.briefs
+            lists.extend([briefs[i] for i in found] for found in positions())
+        return lists[site._position[brief.source]]
+
+    return related
 
 
 def _bit_sliced_sum(masks: list[int]) -> list[int]:

@@ -21,7 +21,7 @@ import struct
 import tempfile
 import traceback
 from collections.abc import Callable, Sequence, Sized
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -213,6 +213,57 @@ class _Workers:
             if self.done:
                 self.done(index)
         return not whole and not self._partial
+
+
+class Forked(Generic[R]):
+    """func() run in a forked child while this process goes on with other work; result()
+    waits for it. Without fork, result() runs func() here."""
+
+    def __init__(self, func: Callable[[], R]) -> None:
+        self.func = func
+        self.pid = 0
+        self._value: tuple[R] | None = None
+        if not hasattr(os, "fork"):
+            return
+        self.file = _result_file()
+        self.pid = os.fork()
+        if self.pid == 0:  # never returns into the caller's stack
+            gc.disable()  # a collection would touch (and so copy) every shared page
+            code = 0
+            try:
+                data = pickle.dumps(("ok", func()), protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException:
+                data, code = pickle.dumps(("error", traceback.format_exc())), 1
+            try:
+                _write_all(self.file, data)
+            finally:
+                os._exit(code)
+
+    def result(self) -> R:
+        if self._value is None:
+            self._value = (self._collect() if self.pid else self.func(),)
+        return self._value[0]
+
+    def _collect(self) -> R:
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        try:
+            data = os.pread(self.file, os.fstat(self.file).st_size, 0)
+        finally:
+            os.close(self.file)
+        if not data:
+            raise WorkerError(f"worker died (status {status}) without a result")
+        kind, value = pickle.loads(data)
+        if kind == "error":
+            raise WorkerError(f"worker failed:\n{value}")
+        return value  # type: ignore[no-any-return]
+
+    def discard(self) -> None:
+        """Stop the child if its result was never asked for (the caller failed first)."""
+        if self.pid:
+            _kill(self.pid)
+            self.pid = 0
+            os.close(self.file)
 
 
 def _take(queue: int) -> int | None:

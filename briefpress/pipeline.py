@@ -21,8 +21,8 @@ from .cache import BriefCache, open_cache, save_cache
 from .config import CONFIG_FILE, SiteConfig, read_config, tag_name_lines
 from .errors import BriefpressError, Problem
 from .load import load_briefs, require_site
-from .model import Site, build_site
-from .parallel import available_cpus, count_done, fork_map
+from .model import Site, build_site, related_lookup, related_positions
+from .parallel import Forked, available_cpus, count_done, fork_map
 from .routes import OPTIONAL, Route, plan_routes
 from .statics import collect_static, drop_replaced
 from .themes import Theme, load_theme
@@ -147,12 +147,38 @@ def plan_site(
 
 
 def route_site(
-    site: Site, theme: Theme, options: BuildOptions, timer: Timer, root: Path | None = None
+    site: Site,
+    theme: Theme,
+    options: BuildOptions,
+    timer: Timer,
+    root: Path | None = None,
+    fork: bool = False,
 ) -> tuple[list[Route], list[Problem], list[Problem]]:
-    """Every page of a modelled site: (routes, problems, warnings); `strict` counts warnings."""
+    """Every page of a modelled site: (routes, problems, warnings); `strict` counts warnings.
+
+    With `fork` (a build's one planning; serve plans again and again in its threads), a
+    big site's related briefs are worked out in a forked process while this one plans the
+    list pages: a third of the routes stage, which otherwise keeps the other core idle.
+    """
     with timer.stage("routes"):
         shown = frozenset(name for name in OPTIONAL if theme.mentions(name))
-        routes, problems = plan_routes(site, options.search, theme.lists_show_bodies, shown)
+        workers = options.workers or available_cpus()
+        forked, related = None, None
+        if fork and "related" in shown and len(site.briefs) >= FORK_RELATED_FROM and workers > 1:
+            site.tag_masks, site.instants  # noqa: B018 (made once, here, for both processes)
+            count = len(site.briefs)
+            split = count // RELATED_HERE
+            forked = Forked(partial(related_positions, site, split, count))
+            related = related_lookup(
+                site, lambda: related_positions(site, 0, split) + forked.result()
+            )
+        try:
+            routes, problems = plan_routes(
+                site, options.search, theme.lists_show_bodies, shown, related
+            )
+        finally:
+            if forked:
+                forked.discard()
     warnings = content_warnings(site, root)
     return routes, problems + (warnings if options.strict else []), warnings
 
@@ -204,7 +230,7 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
             save_cache(root, cache)
         pages = sum(1 for path in previous.keys if path.endswith(".html"))
         return BuildReport(site, [], None, out, timer.timings, content_warnings(site, root), pages)
-    routes, route_problems, warnings = route_site(site, theme, options, timer, root)
+    routes, route_problems, warnings = route_site(site, theme, options, timer, root, fork=True)
     with timer.stage("routes"):
         routes, static_problems = drop_replaced(root, theme, routes)
     problems += route_problems + static_problems
@@ -346,6 +372,12 @@ def render_and_write(
         problems += found
     return sorted(set(problems))
 
+
+FORK_RELATED_FROM = 2000
+"""From this many briefs, related briefs are worked out in a forked process (route_site)."""
+RELATED_HERE = 5
+"""...but for a fifth of them, done here after the list pages, so both processes end
+together (the list pages take this process about half as long as related briefs)."""
 
 RENDER_CHUNK = 250
 """Brief pages a worker takes at a time: small enough for the workers to end together."""

@@ -8,8 +8,9 @@ pages whose key is the same as last time.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from typing import Any
 
 from .brief import Brief
@@ -84,23 +85,27 @@ def plan_routes(
     search: bool = True,
     lists_show_bodies: bool = False,
     shown: frozenset[str] = OPTIONAL,
+    related: Callable[[Brief], list[Brief]] | None = None,
 ) -> tuple[list[Route], list[Problem]]:
     """Every page of the site, in a stable order; URL clashes between pages are problems.
 
     A page that lists a brief keys on what lists show of it (Brief.listing), so editing a
     brief's body re-renders only its page and the feeds, unless the theme prints bodies in
     lists too (`lists_show_bodies`, see themes.Theme). `shown`: the OPTIONAL values the
-    theme shows; the others are empty, and page keys do not cover them.
+    theme shows; the others are empty, and page keys do not cover them. `related`: where
+    related briefs come from (site.related by default); the briefs' own pages are planned
+    last, so a build can have them worked out meanwhile in another process.
     """
-    routes = [
-        *_home(site),
-        *_briefs(site, "related" in shown),
+    lists = [
         *_tags(site, "chart" in shown),
         *_chronology(site, "chart" in shown),
         *_feeds(site),
         _route("/search/", "search.html", {"search_enabled": search}, site.briefs[:0], str(search)),
         _route("/404.html", "404.html", {}, (), ""),
     ]
+    home = list(_home(site))
+    pages = list(_briefs(site, (related or site.related) if "related" in shown else None))
+    routes = [*home, *pages, *lists]
     if lists_show_bodies:
         routes = [_keyed_on_bodies(route, site) for route in routes]
     routes += _extras(site, routes)
@@ -119,12 +124,15 @@ def _route(
     parts = [
         template,
         url,
-        *(b.listing_digest + b.source for b in briefs),
+        *map(_LISTING_KEY, briefs),
         *(b.digest for b in bodies),
         *map(str, extra),
     ]
     key = hashlib.blake2b("\0".join(parts).encode(), digest_size=12).hexdigest()
     return Route(url, template, context, tuple(b.source for b in briefs), key)
+
+
+_LISTING_KEY = attrgetter("listing_key")
 
 
 def _keyed_on_bodies(route: Route, site: Site) -> Route:
@@ -170,10 +178,10 @@ def _home(site: Site) -> Iterator[Route]:
     yield from _list_pages(site, site.briefs, "/", "index.html")
 
 
-def _briefs(site: Site, with_related: bool) -> Iterator[Route]:
+def _briefs(site: Site, related_of: Callable[[Brief], list[Brief]] | None) -> Iterator[Route]:
     for brief in site.briefs:
         newer, older = site.newer(brief), site.older(brief)
-        related = site.related(brief) if with_related else []
+        related = related_of(brief) if related_of else []
         tags = site.tags_of(brief)
         neighbours = [b for b in (newer, older) if b is not None]
         yield _route(

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from briefpress.parallel import MAX_ITEMS, WorkerError, fork_map
+from briefpress.parallel import MAX_ITEMS, Forked, WorkerError, fork_map
 
 
 def test_results_in_order_from_children_while_the_parent_works() -> None:
@@ -108,3 +108,26 @@ def test_a_failing_child_or_parent_stops_the_rest() -> None:
 
     with pytest.raises(RuntimeError, match="parent broke"):
         fork_map(lambda n: time.sleep(5), [1, 2], 2, meanwhile=broken)
+
+
+def test_forked_works_in_a_child_while_this_process_goes_on() -> None:
+    parent = os.getpid()
+    started = time.time()
+    forked = Forked(lambda: (os.getpid(), time.sleep(0.3), "x" * 200_000))
+    assert time.time() - started < 0.3  # not waited for yet
+    pid, _, big = forked.result()
+    assert pid != parent and big == "x" * 200_000
+    assert forked.result()[0] == pid  # asked again: the same, not run again
+
+
+def test_forked_failure_and_discard() -> None:
+    def broken() -> None:
+        raise ValueError("boom in the child")
+
+    with pytest.raises(WorkerError, match="boom in the child"):
+        Forked(broken).result()
+    forked = Forked(lambda: time.sleep(30))
+    pid = forked.pid
+    forked.discard()  # the caller failed first: the child is stopped and reaped
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, 0)

@@ -186,3 +186,37 @@ def test_routes_leave_out_related_briefs_and_charts_no_template_names(write_site
     assert shown["plain"] == {"related": [], "chart": ()}
     assert [b.title for b in shown["default"]["related"]] in (["Alpha"], ["Beta"])
     assert shown["default"]["chart"]
+
+
+def test_related_worked_out_in_a_forked_process_are_the_same(write_site, monkeypatch) -> None:
+    """A build works out a big site's related briefs in a forked process (and a fifth of
+    them here) while this one plans the list pages: the routes must not change."""
+    files = {
+        f"content/b{n:02d}.md": brief_text(
+            f"Brief {n}",
+            f"2025-01-{1 + n % 28:02d}T{n % 24:02d}:00:00Z",
+            POOL[n % 6 : n % 6 + 1 + n % 3],
+        )
+        for n in range(40)
+    }
+    root = write_site(files)
+    options = pipeline.BuildOptions(search=False, cache=False)
+    config, theme = pipeline.read_site(root, options)
+    site, _, problems = pipeline.model_site(root, config, options, pipeline.Timer())
+    assert problems == []
+    here, _, _ = pipeline.route_site(site, theme, options, pipeline.Timer())
+    forks: list[int] = []
+    made = pipeline.Forked.__init__
+
+    def counted(self, func) -> None:
+        made(self, func)
+        forks.append(self.pid)
+
+    monkeypatch.setattr(pipeline.Forked, "__init__", counted)
+    monkeypatch.setattr(pipeline, "FORK_RELATED_FROM", 10)
+    forked, _, _ = pipeline.route_site(site, theme, options, pipeline.Timer(), fork=True)
+    assert len(forks) == 1 and forks[0] > 0  # a child did work it out
+    assert [(r.url, r.key) for r in forked] == [(r.url, r.key) for r in here]
+    related = [r.context["related"] for r in forked if r.template == "brief.html"]
+    assert related == [r.context["related"] for r in here if r.template == "brief.html"]
+    assert sum(map(len, related)) > 40  # not all empty
