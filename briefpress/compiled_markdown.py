@@ -32,10 +32,12 @@ through in the port, and it pairs tildes otherwise)."""
 _ODD_SPACE = "\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 """Whitespace to Python's str.strip (which markdown-it-py uses) that the Rust port keeps
 (a character class)."""
-_UNREMARKABLE = bytes(c for c in range(0x20, 0x7F) if chr(c) not in "".join(_OUR_MARKERS) + "&")
-_UNREMARKABLE += b"\n"
+_KEPT = "".join(_OUR_MARKERS) + "&*_]:"
+_UNREMARKABLE = bytes(c for c in range(0x20, 0x7F) if chr(c) not in _KEPT) + b"\n"
 """Bytes that are neither a marker nor part of one, nor odd whitespace: most of a body,
-dropped in one pass before the remaining characters are looked at."""
+dropped in one pass before the remaining characters are looked at. (`&*_]:` are kept for
+the pairs looked for below: a pair in the body is a pair in what is left, so the body is
+searched only when what is left has it.)"""
 _SINGLE_MARKERS = re.escape("".join(marker for marker in _OUR_MARKERS if len(marker) == 1))
 _MARKER_OR_ODD_SPACE = re.compile(f"[{_SINGLE_MARKERS}{_ODD_SPACE}]")
 _BARE_LINE = r"[ \t>]*(?:=+|-+|[*+]|\d{1,9}[.)])[ \t]*(?=\n|\Z)"
@@ -58,6 +60,7 @@ _BASE_PATH_ATTR = re.compile(r'(<a href="|<img src=")/(?!/)')
 _TAG = re.compile(r"<[^>]*>")
 _ADDRESS = re.compile(r'(?<= href=")[^"]*|(?<= src=")[^"]*')
 _ENCODED_HOST = re.compile(r'(?: href| src)="[A-Za-z][A-Za-z0-9+.-]*://[^/"?#]*%')
+_ADDRESS_WITH_AT = re.compile(r' (?:href|src)="[^"]*@')
 _LONE_PERCENT = re.compile("%(?![0-9A-Fa-f]{2})")
 """A % in an address that starts no escape: markdown-it writes it as %25, the port as is."""
 _TEXT_QUOTE = re.compile('"(?=[^<>]*<)')
@@ -88,7 +91,13 @@ def render_simple(body: str, base_path: str = "/") -> tuple[str, str] | None:
         html = _ADDRESS.sub(_escape_lone_percents, html)
     if not html.startswith("<p>"):
         return None  # the summary would be in a list or a quote: left to the tokens
-    if _may_linkify(body) and _may_linkify(_NOT_LINKIFIED.sub("", html)):
+    if "@" in body and _ADDRESS_WITH_AT.search(html):
+        return None  # markdown-it writes an address's user part otherwise (http://@x)
+    if (
+        _may_linkify(body)
+        and not _addresses_only_in_links(body, html)
+        and _may_linkify(_NOT_LINKIFIED.sub("", html))
+    ):
         return None  # an address in text, for linkify (most are link targets)
     summary = _first_paragraph(html)
     if not summary:
@@ -103,6 +112,16 @@ def _may_linkify(text: str) -> bool:
     substring tests take a tenth of the time of one regex `://|www\\.|@`, which has no
     literal to scan for."""
     return "://" in text or "www." in text or "@" in text
+
+
+def _addresses_only_in_links(body: str, html: str) -> bool:
+    """Whether every `://` of the body became a link's address (`[a](https://...)`), and
+    there is no `www.` or `@`: then linkify has nothing to look at, and the HTML need not
+    be searched (the body's one link, usually)."""
+    if "www." in body or "@" in body:
+        return False
+    links = html.count(' href="https://') + html.count(' href="http://')
+    return body.count("://") == links
 
 
 def needs_our_rules(body: str) -> bool:
@@ -122,9 +141,9 @@ def needs_our_rules(body: str) -> bool:
         return True
     if "&" in rest and _ENTITY.search(body):
         return True
-    if "[" in rest and any(pair in body for pair in _EMPHASIS_AT_LINK_TEXT_EDGE):
+    if "[" in rest and any(p in rest and p in body for p in _EMPHASIS_AT_LINK_TEXT_EDGE):
         return True
-    if "[" in rest and "]:" in body:
+    if "[" in rest and "]:" in rest and "]:" in body:
         return True  # a link reference definition: the port ends some elsewhere
     if "    " in body and _INDENTED.search(body):
         return True

@@ -90,10 +90,27 @@ def test_what_needs_our_rules_is_left_to_our_parser(body: str) -> None:
         "[an apostrophe](/it's/) in an address, and it's in text",
         "A [lone percent](/50%off/) and an [escape](/a%20b/), up 9%",
         "A [link](https://example.org/путь/) with letters of another script in its path",
+        "Only [link](https://example.org/a) [targets](http://example.org/b) hold addresses",
     ],
 )
 def test_what_the_port_writes_otherwise_is_written_as_markdown_it_does(body: str) -> None:
     assert render_simple(body) is not None
+    assert_same(body)
+    assert_same(body, "/repo/")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "An [unclosed link](https://example.org/a and a bare https://example.org/b",
+        "A [link](https://example.org/a) and a bare https://example.org/b",
+        "A [link](https://example.org/a?u=https://example.org/b) with two",
+        "A [link](http://@example.org/) with an empty user part",
+    ],
+)
+def test_addresses_outside_link_targets_are_left_to_our_parser(body: str) -> None:
+    """Linkify, and markdown-it's way with a user part, are ours: only a body whose every
+    `://` became a link's address skips looking at the HTML."""
     assert_same(body)
     assert_same(body, "/repo/")
 
