@@ -52,8 +52,11 @@ def load_briefs(
     cache: BriefCache | None = None,
     workers: int | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> tuple[list[Brief], list[Problem]]:
-    """Read and parse every brief; unchanged files come from the cache when there is one."""
+    """Read and parse every brief; unchanged files come from the cache when there is one.
+    `meanwhile()`: other work for this process while workers parse (not run when there
+    are too few files to parse to fork workers)."""
     sources = find_brief_files(root)
     briefs: list[Brief] = []
     problems: list[Problem] = []
@@ -64,7 +67,7 @@ def load_briefs(
             briefs.append(cached)
         else:
             todo.append(source)
-    parsed = parse_files(root, todo, config, workers, progress)
+    parsed = parse_files(root, todo, config, workers, progress, meanwhile)
     for source, (brief, found) in zip(todo, parsed, strict=True):
         problems.extend(found)
         if brief is not None:
@@ -82,6 +85,7 @@ def parse_files(
     config: SiteConfig,
     workers: int | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Iterable[Parsed]:
     """Parsed briefs in the order of `sources`, in forked workers when there are many."""
     workers = workers if workers is not None else available_cpus()
@@ -94,7 +98,9 @@ def parse_files(
         return [parse_file(root, source, config) for source in chunk]
 
     done = count_done(chunks, partial(progress, "parse") if progress else None)
-    results = fork_map(parse_chunk, chunks, workers, done)
+    results = fork_map(
+        parse_chunk, chunks, workers, done, (lambda poll: meanwhile()) if meanwhile else None
+    )
     return [parsed for chunk in results for parsed in chunk]
 
 

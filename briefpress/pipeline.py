@@ -114,10 +114,14 @@ def model_site(
     timer: Timer,
     cache: BriefCache | None = None,
     progress: Progress | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> tuple[Site, list[Brief], list[Problem]]:
-    """Load and model: every problem of the content is gathered, none is raised."""
+    """Load and model: every problem of the content is gathered, none is raised.
+    `meanwhile()`: work for this process while forked workers parse, if they do."""
     with timer.stage("load"):
-        briefs, problems = load_briefs(root, config, cache, options.workers, progress)
+        briefs, problems = load_briefs(
+            root, config, cache, options.workers, progress, meanwhile
+        )
     site, model_problems = model_briefs(briefs, config, options, timer)
     return site, briefs, problems + model_problems
 
@@ -220,7 +224,11 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
         check_output_dir(root, out, theme.folders)
         cache = open_cache(root, config.fingerprint()) if options.cache else None
 
-    site, _, problems = model_site(root, config, options, timer, cache, progress)
+    # While workers parse (a big first build), this process compiles the theme, which
+    # rendering would otherwise do with the other core idle (Jinja's import included).
+    early: list[Renderer] = []
+    compile_theme = partial(_compile_theme, early, config, theme, root, options.search)
+    site, _, problems = model_site(root, config, options, timer, cache, progress, compile_theme)
     problems = config_problems + problems
     inputs = inputs_key(root, site, theme, options) if not problems else ""
     previous = read_manifest(out)
@@ -237,13 +245,35 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
     if problems:
         raise BriefpressError(problems)
     report = write_site(
-        root, site, theme, routes, out, options, timer, progress, previous=previous, inputs=inputs
+        root,
+        site,
+        theme,
+        routes,
+        out,
+        options,
+        timer,
+        progress,
+        previous=previous,
+        inputs=inputs,
+        renderer=early[0] if early else None,
     )
     if cache is not None:
         with timer.stage("cache"):
             save_cache(root, cache)
     pages = sum(1 for route in routes if route.is_html)
     return BuildReport(site, routes, report, out, timer.timings, warnings, pages)
+
+
+def _compile_theme(
+    into: list[Renderer], config: SiteConfig, theme: Theme, root: Path, search: bool
+) -> None:
+    """A Renderer with every template compiled, for a site still being loaded (it gets the
+    site with use_site); the site-wide constants folded into templates are the config's."""
+    from .render import Renderer
+
+    renderer = Renderer(build_site((), config)[0], theme, root, search)
+    renderer.prepare()
+    into.append(renderer)
 
 
 def inputs_key(root: Path, site: Site, theme: Theme, options: BuildOptions) -> str:
@@ -272,6 +302,7 @@ def write_site(
     index: bool = True,
     previous: Manifest | None = None,
     inputs: str = "",
+    renderer: Renderer | None = None,
 ) -> WriteReport:
     """Render, copy static files, index and swap in: every stage after planning.
 
@@ -287,9 +318,12 @@ def write_site(
             writer.abort()  # the output already is this build: leave it as it is
             writer.record_inputs()
             return WriteReport(files=dict(writer.previous.files), keys=pages)
-        from .render import Renderer  # here: a build that finds nothing changed needs no Jinja
+        if renderer is None:
+            from .render import Renderer  # here: a build that finds nothing changed needs no Jinja
 
-        renderer = Renderer(site, theme, root, options.search)
+            renderer = Renderer(site, theme, root, options.search)
+        else:
+            renderer.use_site(site)
         with timer.stage("render+write"):
             render_problems = render_and_write(routes, renderer, writer, workers, progress)
             if render_problems:

@@ -151,3 +151,32 @@ def test_markup_is_output_as_it_is_not_copied(write_site) -> None:
     piece = Markup("<p>x</p>")
     assert escape(piece) is piece
     assert escape(3) == "3" and escape("'&") == "&#39;&amp;"
+
+
+def test_a_theme_compiled_while_briefs_load_renders_the_same(write_site, monkeypatch) -> None:
+    """A big first build compiles the theme while workers parse (for a site it does not
+    have yet), then renders the site with it: byte for byte what compiling it later makes."""
+    from briefpress import load, pipeline
+
+    root = write_site(many_briefs(40))
+    monkeypatch.setattr(load, "PARALLEL_FROM", 10)  # forked workers for 40 briefs
+    compiled: list[bool] = []
+    real = pipeline._compile_theme
+
+    def counted(*args) -> None:
+        real(*args)
+        compiled.append(True)
+
+    monkeypatch.setattr(pipeline, "_compile_theme", counted)
+    outputs = {}
+    for workers in (2, 1):  # one worker: no fork, the theme compiled when rendering
+        out = root / f"out{workers}"
+        options = BuildOptions(search=False, cache=False, workers=workers, out=out)
+        pipeline.build(root, options)
+        outputs[workers] = {
+            path.relative_to(out).as_posix(): path.read_bytes()
+            for path in sorted(out.rglob("*"))
+            if path.is_file() and path.name != ".briefpress-build"
+        }
+    assert compiled == [True]
+    assert len(outputs[2]) > 60 and outputs[2] == outputs[1]
